@@ -1,0 +1,17 @@
+"""seqcnn: the small library behind the course book "Sequence processing with 1D convnets".
+
+Modules
+-------
+ops
+    Reference numpy 1D convolution and pooling, output lengths, receptive fields.
+runtime
+    Quiet, seeded, deterministic TensorFlow/Keras for the chapters.
+plots
+    The figures the chapters draw.
+data
+    Finding, downloading and verifying the data sets.
+notebooks
+    Syncing, executing and checking the chapter notebooks.
+"""
+
+__version__ = "0.1.0"

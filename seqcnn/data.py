@@ -1,0 +1,375 @@
+"""Find the course data sets: in ``$SEQCNN_DATA_DIR``, in the cache, or by downloading them.
+
+Downloads are checked against a pinned sha256, written atomically and extracted
+safely, so nothing half-written is ever left in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import shutil
+import sys
+import tarfile
+import tempfile
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+_CHUNK = 1 << 20  # read and hash downloads 1 MiB at a time
+
+
+class DataError(Exception):
+    """Base class for the errors raised by this module."""
+
+
+class DataNotFoundError(DataError):
+    """The data set is not on disk and could not be downloaded."""
+
+
+class ChecksumError(DataError):
+    """A downloaded file does not have the expected sha256."""
+
+
+class UnsafeArchiveError(DataError):
+    """An archive member would be written outside the target folder."""
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """Where a data set lives on disk and where to download it from.
+
+    Parameters
+    ----------
+    name : str
+        Short name used in messages.
+    relpath : str
+        File or folder, relative to a data folder, that proves the data set is there.
+    url : str
+        Official download address.
+    sha256 : str
+        sha256 of the downloaded file; ``""`` if none is pinned (never downloaded then).
+    archive : {"tar.gz", "zip", ""}
+        Kind of the downloaded file; ``""`` for a plain file saved as `relpath`.
+    check : tuple of str
+        Sub-paths of `relpath` that must exist for a copy to count as complete.
+
+    Examples
+    --------
+    >>> spec = DatasetSpec("toy", "toy.csv", "https://example.org/toy.csv", "0" * 64)
+    >>> spec.relpath, spec.archive, spec.check
+    ('toy.csv', '', ())
+    """
+
+    name: str
+    relpath: str
+    url: str
+    sha256: str
+    archive: str = ""
+    check: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.archive not in ("tar.gz", "zip", ""):
+            raise ValueError(f"archive must be 'tar.gz', 'zip' or '', not {self.archive!r}")
+
+
+# sha256 and size (84125825 bytes) from tensorflow/datasets,
+# tensorflow_datasets/datasets/imdb_reviews/checksums.tsv.
+IMDB = DatasetSpec(
+    name="aclImdb",
+    relpath="aclImdb",
+    url="https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+    sha256="c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
+    archive="tar.gz",
+    check=("train/pos", "train/neg", "test/pos", "test/neg"),
+)
+
+# No public source pinning the sha256 of this zip was found, so none is given and
+# `locate` will not download it by itself.  Known: it is 13568290 bytes (a Keras
+# download log) and holds jena_climate_2009_2016.csv plus a __MACOSX/ entry.
+JENA = DatasetSpec(
+    name="jena_climate_2009_2016",
+    relpath="jena_climate_2009_2016.csv",
+    url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+    "jena_climate_2009_2016.csv.zip",
+    sha256="",
+    archive="zip",
+)
+
+
+def cache_dir() -> Path:
+    """Return ``$SEQCNN_CACHE_DIR``, else ``$XDG_CACHE_HOME/seqcnn``, else ``~/.cache/seqcnn``.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch.dict("os.environ", {"SEQCNN_CACHE_DIR": "/tmp/my-cache"}):
+    ...     print(cache_dir())
+    /tmp/my-cache
+    """
+    if os.environ.get("SEQCNN_CACHE_DIR"):
+        return Path(os.environ["SEQCNN_CACHE_DIR"]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "seqcnn"
+
+
+def data_dir_candidates() -> list[Path]:
+    """Return the folders searched for data: ``$SEQCNN_DATA_DIR`` (if set), then `cache_dir`.
+
+    Raises
+    ------
+    DataNotFoundError
+        If ``SEQCNN_DATA_DIR`` is set but is not a directory.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> env = {"SEQCNN_DATA_DIR": "/", "SEQCNN_CACHE_DIR": "/tmp/c"}
+    >>> with mock.patch.dict("os.environ", env):
+    ...     print([str(p) for p in data_dir_candidates()])
+    ['/', '/tmp/c']
+    """
+    candidates = []
+    if os.environ.get("SEQCNN_DATA_DIR"):
+        data_dir = Path(os.environ["SEQCNN_DATA_DIR"]).expanduser()
+        if not data_dir.is_dir():
+            raise DataNotFoundError(
+                f"SEQCNN_DATA_DIR is set to {data_dir}, which is not a directory.\n"
+                "Point SEQCNN_DATA_DIR at the folder that holds the data sets, or unset it."
+            )
+        candidates.append(data_dir)
+    candidates.append(cache_dir())
+    return candidates
+
+
+def locate(spec: DatasetSpec, download: bool | None = None) -> Path:
+    """Return the path of ``spec.relpath``, downloading it into `cache_dir` if needed.
+
+    Parameters
+    ----------
+    spec : DatasetSpec
+        The data set to find.
+    download : bool or None
+        Whether downloading is allowed; ``None`` means "yes, unless
+        ``$SEQCNN_OFFLINE`` is ``1``".
+
+    Raises
+    ------
+    DataNotFoundError
+        If no complete copy is found and downloading is not allowed, not
+        possible (no pinned sha256) or fails (network error).
+    ChecksumError, UnsafeArchiveError
+        If the download is corrupt or the archive is unsafe.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> spec = DatasetSpec("notes", "notes.txt", "https://example.org/notes.txt", "0" * 64)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "notes.txt").write_text("hello")
+    ...     with mock.patch.dict("os.environ", {"SEQCNN_DATA_DIR": folder}):
+    ...         print(locate(spec, download=False).read_text())
+    hello
+    """
+    folders = data_dir_candidates()
+    for folder in folders:
+        if _is_complete(folder / spec.relpath, spec.check):
+            return folder / spec.relpath
+    if download is None:
+        download = os.environ.get("SEQCNN_OFFLINE") != "1"
+    if not download:
+        reason = "Downloading is switched off (download=False or SEQCNN_OFFLINE=1)."
+    elif not spec.sha256:
+        reason = "No sha256 is pinned for it, so it is not downloaded automatically."
+    else:
+        try:
+            return _download(spec, cache_dir())
+        except (OSError, http.client.HTTPException) as err:  # includes URLError, timeouts
+            reason = f"Downloading it failed: {err}"
+    raise DataNotFoundError(_not_found_message(spec, folders, reason))
+
+
+def fetch(url: str, dest: Path, sha256: str) -> Path:
+    """Download `url` to `dest`; `dest` appears only once complete and sha256-verified.
+
+    Raises
+    ------
+    ChecksumError
+        If the download does not have the expected sha256 (it is then deleted).
+
+    Examples
+    --------
+    >>> import hashlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     source = Path(folder) / "source.txt"
+    ...     _ = source.write_bytes(b"abc")
+    ...     digest = hashlib.sha256(b"abc").hexdigest()
+    ...     print(fetch(source.as_uri(), Path(folder) / "copy.txt", digest).read_bytes())
+    b'abc'
+    """
+    if len(sha256) != 64:
+        raise ValueError(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    tmp = Path(tmp_name)
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
+            while chunk := response.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != sha256.lower():
+            raise ChecksumError(
+                f"The file downloaded from {url} is corrupt or has changed.\n"
+                f"Expected sha256 {sha256.lower()}\n"
+                f"but got sha256  {digest.hexdigest()}.\n"
+                "The file was removed. Try again, or report the problem if it persists."
+            )
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def sha256sum(path: Path) -> str:
+    """Return the sha256 of the file at `path` as a hexadecimal string.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "abc.txt").write_bytes(b"abc")
+    ...     print(sha256sum(Path(folder) / "abc.txt"))
+    ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def extract(archive: Path, target_dir: Path, kind: str) -> None:
+    """Extract a ``"tar.gz"`` or ``"zip"`` archive into `target_dir`, safely, all or nothing.
+
+    Members go into a temporary folder next to `target_dir`; its top-level entries
+    are moved into `target_dir` once all succeeded.  Nothing is overwritten.
+    ``__MACOSX/`` zip members (macOS metadata) are skipped.
+
+    Raises
+    ------
+    UnsafeArchiveError
+        If a member would land outside the target (absolute path, ``..``,
+        a link pointing outside) or is a device or fifo.
+    DataError
+        If a top-level entry already exists in `target_dir`.
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     with zipfile.ZipFile(Path(folder) / "a.zip", "w") as zf:
+    ...         zf.writestr("data/x.txt", "hi")
+    ...     extract(Path(folder) / "a.zip", Path(folder) / "out", "zip")
+    ...     print((Path(folder) / "out" / "data" / "x.txt").read_text())
+    hi
+    """
+    if kind not in ("tar.gz", "zip"):
+        raise ValueError(f"kind must be 'tar.gz' or 'zip', not {kind!r}")
+    archive, target_dir = Path(archive), Path(target_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{archive.name}.", dir=target_dir.parent))
+    try:
+        if kind == "tar.gz":
+            _extract_tar(archive, tmp)
+        else:
+            _extract_zip(archive, tmp)
+        entries = sorted(tmp.iterdir())
+        for entry in entries:
+            if os.path.lexists(target_dir / entry.name):
+                raise DataError(f"Cannot extract {archive}: {target_dir / entry.name} exists.")
+        for entry in entries:
+            os.replace(entry, target_dir / entry.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _extract_tar(archive: Path, dest: Path) -> None:
+    with tarfile.open(archive, "r:gz") as tar:
+        members = tar.getmembers()
+        for member in members:
+            _check_name(archive, member.name)
+            if member.issym() or member.islnk():
+                # A symlink is relative to its own folder, a hard link to the archive root.
+                base = os.path.dirname(member.name) if member.issym() else ""
+                if not _stays_inside(os.path.join(base, member.linkname)):
+                    why = f"links to {member.linkname!r}, outside the target"
+                    raise _unsafe(archive, member.name, why)
+            if member.isdev():
+                raise _unsafe(archive, member.name, "is a device or fifo")
+        try:  # the "data" filter also catches what one-by-one checks miss, e.g. link chains
+            tar.extractall(dest, members=members, filter="data")
+        except tarfile.FilterError as err:
+            raise _unsafe(archive, err.tarinfo.name, f"was refused ({err})") from err
+
+
+def _extract_zip(archive: Path, dest: Path) -> None:
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            _check_name(archive, info.filename)
+        members = [i for i in zf.infolist() if not i.filename.startswith("__MACOSX/")]
+        zf.extractall(dest, members=members)
+
+
+def _check_name(archive: Path, name: str) -> None:
+    if os.path.isabs(name) or ".." in Path(name).parts:
+        raise _unsafe(archive, name, "would be written outside the target")
+
+
+def _stays_inside(relative: str) -> bool:
+    normal = os.path.normpath(relative)
+    return not os.path.isabs(normal) and normal != ".." and not normal.startswith(".." + os.sep)
+
+
+def _unsafe(archive: Path, member: str, why: str) -> UnsafeArchiveError:
+    return UnsafeArchiveError(f"Refusing to extract {archive}: member {member!r} {why}.")
+
+
+def _is_complete(path: Path, check: tuple[str, ...]) -> bool:
+    return path.exists() and all((path / sub).exists() for sub in check)
+
+
+def _download(spec: DatasetSpec, folder: Path) -> Path:
+    """Download `spec` into `folder` (the cache), replacing an incomplete copy."""
+    target = folder / spec.relpath
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    else:
+        target.unlink(missing_ok=True)
+    print(f"Downloading {spec.name} from {spec.url} into {folder} ...", file=sys.stderr)
+    if not spec.archive:
+        return fetch(spec.url, target, spec.sha256)
+    archive = fetch(spec.url, folder / spec.url.rsplit("/", 1)[-1], spec.sha256)
+    try:
+        extract(archive, folder, spec.archive)
+    finally:
+        archive.unlink(missing_ok=True)
+    if not _is_complete(target, spec.check):
+        raise DataError(f"The archive {spec.url} did not contain a complete {spec.relpath}.")
+    return target
+
+
+def _not_found_message(spec: DatasetSpec, folders: list[Path], reason: str) -> str:
+    lines = [f"Could not find {spec.relpath} (data set {spec.name})."]
+    if spec.check:
+        lines.append(f"A copy counts only if it contains: {', '.join(spec.check)}.")
+    lines += ["Looked in:"] + [f"  - {folder}" for folder in folders] + [reason]
+    how = "extract it into" if spec.archive else "save it as " + spec.relpath + " in"
+    lines.append(f"Download {spec.url} and {how} one of those folders,")
+    lines.append(f"or set SEQCNN_DATA_DIR to the folder that contains {spec.relpath}.")
+    return "\n".join(lines)

@@ -1,0 +1,182 @@
+"""The figures the chapters draw, with labelled axes.
+
+Every function draws on a new figure (or on the axes it is given) and
+returns the matplotlib ``Figure``, so a chapter cell shows it and a test can
+inspect it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from seqcnn.ops import conv1d_output_length, window_starts
+
+__all__ = ["plot_conv_windows", "plot_stacked_signals", "plot_receptive_field"]
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_conv_windows(
+    length: int,
+    kernel_size: int,
+    strides: int = 1,
+    padding: str = "valid",
+    dilation_rate: int = 1,
+    highlight: Sequence[int] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw which input steps each output step of a Conv1D reads.
+
+    Input steps form the top row (padding steps are drawn hatched), output
+    steps the bottom row; lines join the highlighted output steps to the
+    input steps of their window.
+
+    Parameters
+    ----------
+    length : int
+        Number of input steps.
+    kernel_size, strides, padding, dilation_rate
+        As in ``keras.layers.Conv1D``.
+    highlight : sequence of int, optional
+        Output steps whose windows are drawn; by default the first, a middle
+        and the last one.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> fig = plot_conv_windows(10, 3, padding="causal")
+    >>> fig.axes[0].get_title()
+    'Conv1D(kernel_size=3, strides=1, dilation_rate=1, padding="causal"): 10 input steps -> 10 output steps'
+    """
+    ax = _axes(ax, (9, 2.8))
+    n_out = conv1d_output_length(length, kernel_size, strides, padding, dilation_rate)
+    starts = window_starts(length, kernel_size, strides, padding, dilation_rate)
+    taps = np.arange(kernel_size) * dilation_rate
+    if highlight is None:
+        highlight = sorted({0, n_out // 2, n_out - 1}) if n_out else []
+    lowest = min(0, int(starts.min())) if n_out else 0
+    highest = max(length - 1, int(starts.max() + taps[-1])) if n_out else length - 1
+    colors = plt.get_cmap("tab10")
+    for i in range(lowest, highest + 1):
+        pad = not 0 <= i < length
+        ax.add_patch(plt.Rectangle((i - 0.4, 0.6), 0.8, 0.8, facecolor="white" if pad else "#dde6f2",
+                                   edgecolor="grey", hatch="//" if pad else None))
+        ax.text(i, 1.0, "0" if pad else str(i), ha="center", va="center", fontsize=8)
+    for t in range(n_out):
+        x_out = starts[t] + taps[-1] / 2
+        color = colors(highlight.index(t) % 10) if t in highlight else "lightgrey"
+        ax.add_patch(plt.Rectangle((x_out - 0.4, -1.4), 0.8, 0.8, facecolor=color, edgecolor="grey", alpha=0.8))
+        ax.text(x_out, -1.0, str(t), ha="center", va="center", fontsize=8)
+        if t in highlight:
+            for tap in taps:
+                ax.plot([x_out, starts[t] + tap], [-0.6, 0.6], color=color, lw=1.2)
+    ax.set_xlim(lowest - 1, highest + 1)
+    ax.set_ylim(-1.8, 1.8)
+    ax.set_yticks([1.0, -1.0], ["input steps", "output steps"])
+    ax.set_xticks([])
+    ax.set_xlabel("time")
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(
+        f'Conv1D(kernel_size={kernel_size}, strides={strides}, dilation_rate={dilation_rate}, '
+        f'padding="{padding}"): {length} input steps -> {n_out} output steps'
+    )
+    return ax.figure
+
+
+def plot_stacked_signals(
+    signals: Mapping[str, np.ndarray],
+    title: str,
+    xlabel: str = "time step",
+    marks: Sequence[int] = (),
+) -> Figure:
+    """Plot several 1D signals one above the other, sharing the time axis.
+
+    Parameters
+    ----------
+    signals : mapping of str to array
+        Label (used as the y-axis label) to values, one panel each.
+    title : str
+        Figure title.
+    xlabel : str, default "time step"
+        Label of the shared x axis.
+    marks : sequence of int, optional
+        Time steps marked with a dashed vertical line in every panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> fig = plot_stacked_signals({"input": np.zeros(5), "output": np.ones(5)}, "demo")
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['input', 'output']
+    """
+    fig, axes = plt.subplots(len(signals), 1, figsize=(9, 1.6 * len(signals) + 0.6), sharex=True,
+                             layout="constrained", squeeze=False)
+    for ax, (label, values) in zip(axes[:, 0], signals.items()):
+        ax.plot(np.arange(len(values)), values, drawstyle="steps-mid")
+        ax.set_ylabel(label)
+        for mark in marks:
+            ax.axvline(mark, color="grey", ls="--", lw=0.8)
+    axes[-1, 0].set_xlabel(xlabel)
+    fig.suptitle(title)
+    return fig
+
+
+def plot_receptive_field(
+    names: Sequence[str], fields: Sequence[int], lengths: Sequence[int]
+) -> Figure:
+    """Receptive field and sequence length after each layer of a stack.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Layer names, from input to output (the first is usually "input").
+    fields : sequence of int
+        Input steps seen by one step after each layer.
+    lengths : sequence of int
+        Sequence length after each layer.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, with a log-scaled y axis.
+
+    Examples
+    --------
+    >>> fig = plot_receptive_field(["input", "conv"], [1, 7], [500, 494])
+    >>> fig.axes[0].get_ylabel()
+    'time steps (log scale)'
+    """
+    ax = _axes(None, (8, 3.6))
+    x = np.arange(len(names))
+    ax.plot(x, lengths, "o-", label="sequence length (steps left)")
+    ax.plot(x, fields, "s-", label="receptive field (input steps seen by one step)")
+    for xi, (field, length) in enumerate(zip(fields, lengths)):
+        ax.annotate(str(length), (xi, length), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+        ax.annotate(str(field), (xi, field), textcoords="offset points", xytext=(0, -13), ha="center", fontsize=8)
+    ax.set_yscale("log")
+    ax.set_xticks(x, names, rotation=20, ha="right")
+    ax.set_xlabel("layer")
+    ax.set_ylabel("time steps (log scale)")
+    ax.legend(loc="center left")
+    ax.set_title("Stacking convolution and pooling: shorter sequences, wider views")
+    return ax.figure

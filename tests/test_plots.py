@@ -1,0 +1,55 @@
+"""plots: each figure has its title, labels and the marks it promises."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from seqcnn import plots  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_conv_windows_draws_one_box_per_step_and_lines_per_tap():
+    fig = plots.plot_conv_windows(12, 3, padding="causal", dilation_rate=2, highlight=[0, 5])
+    ax = fig.axes[0]
+    # 12 input steps + 4 padding steps on the left, then 12 output steps.
+    assert len(ax.patches) == 16 + 12
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 4
+    # Two highlighted output steps, three taps each.
+    assert len(ax.lines) == 6
+    assert "12 input steps -> 12 output steps" in ax.get_title()
+    assert ax.get_xlabel() == "time"
+
+
+def test_conv_windows_default_highlight_and_empty_output():
+    ax = plots.plot_conv_windows(10, 3).axes[0]
+    assert len(ax.lines) == 3 * 3  # first, middle and last output step
+    ax = plots.plot_conv_windows(2, 5).axes[0]
+    assert len(ax.lines) == 0 and "-> 0 output steps" in ax.get_title()
+
+
+def test_stacked_signals():
+    fig = plots.plot_stacked_signals({"a": np.arange(5.0), "b": np.ones(5)}, "title", marks=[1, 3])
+    assert [ax.get_ylabel() for ax in fig.axes] == ["a", "b"]
+    assert fig.axes[-1].get_xlabel() == "time step"
+    assert fig.get_suptitle() == "title"
+    assert len(fig.axes[0].lines) == 1 + 2  # the signal and two marks
+
+
+def test_receptive_field_plot():
+    fig = plots.plot_receptive_field(["input", "conv", "pool"], [1, 5, 7], [240, 236, 78])
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["input", "conv", "pool"]
+    lengths, fields = (line.get_ydata().tolist() for line in ax.lines)
+    assert lengths == [240, 236, 78] and fields == [1, 5, 7]
+    assert ax.get_legend() is not None
