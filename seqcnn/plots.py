@@ -174,9 +174,10 @@ def plot_receptive_field(
         ax.annotate(str(length), (xi, length), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
         ax.annotate(str(field), (xi, field), textcoords="offset points", xytext=(0, -13), ha="center", fontsize=8)
     ax.set_yscale("log")
+    ax.set_ylim(0.5, max(max(fields), max(lengths)) * 2.5)
     ax.set_xticks(x, names, rotation=20, ha="right")
     ax.set_xlabel("layer")
     ax.set_ylabel("time steps (log scale)")
-    ax.legend(loc="center left")
+    ax.legend(loc="lower right")
     ax.set_title("Stacking convolution and pooling: shorter sequences, wider views")
     return ax.figure
