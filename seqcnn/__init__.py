@@ -10,6 +10,14 @@ plots
     The figures the chapters draw.
 data
     Finding, downloading and verifying the data sets.
+imdb
+    Reading, splitting and vectorizing the IMDB movie reviews.
+models
+    The models of the chapters.
+training
+    One log line per epoch, timings, restoring the best epoch.
+filters
+    What the filters learned: top windows, word contributions.
 notebooks
     Syncing, executing and checking the chapter notebooks.
 """

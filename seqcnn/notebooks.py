@@ -125,6 +125,8 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
     nb.metadata.pop("jupytext", None)
     _stable_cell_ids(nb)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    # Hash the code before running it: a file edited during the run must not be credited.
+    code_hash = source_hash(nb)
     start = time.perf_counter()
     client = NotebookClient(
         nb,
@@ -135,7 +137,7 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
     )
     client.execute()
     seconds = time.perf_counter() - start
-    nb.metadata["seqcnn"] = {"source_hash": source_hash(nb)}
+    nb.metadata["seqcnn"] = {"source_hash": code_hash}
     target = _paired(md_path)
     tmp = target.with_name(target.name + ".tmp")
     nbformat.write(nb, tmp)

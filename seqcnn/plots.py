@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from seqcnn.ops import conv1d_output_length, window_starts
 
-__all__ = ["plot_conv_windows", "plot_stacked_signals", "plot_receptive_field"]
+__all__ = ["plot_conv_windows", "plot_stacked_signals", "plot_receptive_field", "plot_history"]
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
@@ -181,3 +181,50 @@ def plot_receptive_field(
     ax.legend(loc="lower right")
     ax.set_title("Stacking convolution and pooling: shorter sequences, wider views")
     return ax.figure
+
+
+def plot_history(runs: Mapping[str, Mapping[str, Sequence[float]]], metrics: Sequence[str] = ("accuracy", "loss")) -> Figure:
+    """Training and validation curves of several runs, side by side.
+
+    One column per run, one row per metric; rows share their y axis so the
+    runs compare at a glance. Replaces the 2020 notes' ``plot_acc_and_loss``:
+    a metric missing from a run is an error, not a silently skipped plot.
+
+    Parameters
+    ----------
+    runs : mapping of str to mapping
+        Run title to its history (``{"loss": [...], "val_loss": [...], ...}``,
+        as in ``keras.callbacks.History.history`` or ``seqcnn.training.Run.history``).
+    metrics : sequence of str, default ("accuracy", "loss")
+        Metrics to plot; each needs ``metric`` and ``"val_" + metric``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> fig = plot_history({"run": {"loss": [0.7, 0.5], "val_loss": [0.6, 0.55]}}, metrics=["loss"])
+    >>> fig.axes[0].get_title(), fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()
+    ('run', 'epoch', 'loss')
+    """
+    fig, axes = plt.subplots(len(metrics), len(runs), figsize=(4.6 * len(runs), 3.0 * len(metrics)),
+                             sharey="row", squeeze=False, layout="constrained")
+    for col, (title, history) in enumerate(runs.items()):
+        for row, metric in enumerate(metrics):
+            missing = [k for k in (metric, "val_" + metric) if k not in history]
+            if missing:
+                raise KeyError(f"run {title!r} has no {', '.join(missing)}; it has {', '.join(history)}")
+            ax = axes[row, col]
+            epochs = np.arange(1, len(history[metric]) + 1)
+            ax.plot(epochs, history[metric], "o--", label="training")
+            ax.plot(epochs, history["val_" + metric], "s-", label="validation")
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(metric)
+            ax.set_xticks(epochs)
+            ax.grid(alpha=0.3)
+            ax.legend()
+            if row == 0:
+                ax.set_title(title)
+    return fig

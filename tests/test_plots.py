@@ -53,3 +53,22 @@ def test_receptive_field_plot():
     lengths, fields = (line.get_ydata().tolist() for line in ax.lines)
     assert lengths == [240, 236, 78] and fields == [1, 5, 7]
     assert ax.get_legend() is not None
+
+
+def test_plot_history_side_by_side():
+    runs = {
+        "slow": {"accuracy": [0.5, 0.6], "val_accuracy": [0.5, 0.55], "loss": [0.7, 0.6], "val_loss": [0.7, 0.65]},
+        "fast": {"accuracy": [0.8, 0.9], "val_accuracy": [0.8, 0.85], "loss": [0.4, 0.3], "val_loss": [0.4, 0.45]},
+    }
+    fig = plots.plot_history(runs)
+    assert len(fig.axes) == 4
+    top_left, top_right, bottom_left, _ = fig.axes
+    assert (top_left.get_title(), top_right.get_title()) == ("slow", "fast")
+    assert top_left.get_ylabel() == "accuracy" and bottom_left.get_ylabel() == "loss"
+    assert top_right.lines[1].get_ydata().tolist() == [0.8, 0.85]
+    assert top_left.get_shared_y_axes().joined(top_left, top_right)
+
+
+def test_plot_history_missing_metric_is_an_error():
+    with pytest.raises(KeyError, match="has no val_accuracy"):
+        plots.plot_history({"run": {"accuracy": [0.5], "loss": [0.7], "val_loss": [0.7]}})

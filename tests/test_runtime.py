@@ -39,3 +39,16 @@ def test_setup_makes_keras_repeatable(monkeypatch):
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x, y)
     assert not np.array_equal(a[0], c[0])
+
+
+def test_setup_prints_nothing_on_stderr():
+    """A fresh process: TensorFlow's start-up lines must not reach stderr (they would land in cells)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in runtime.QUIET_ENV}
+    code = "from seqcnn import runtime; runtime.setup(); import keras; print(keras.backend.backend())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "tensorflow"
+    assert done.stderr == ""

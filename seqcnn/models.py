@@ -1,0 +1,93 @@
+"""The models of the chapters, built by one function each.
+
+Every builder returns an uncompiled ``keras.Sequential`` with a fixed input
+shape, so ``model.summary()`` shows output shapes and parameter counts.
+"""
+
+from __future__ import annotations
+
+__all__ = ["imdb_convnet", "bag_of_words"]
+
+
+def imdb_convnet(vocab_size: int = 10_000, sequence_length: int = 500, embedding_dim: int = 128):
+    """The text convnet of *Deep Learning with Python* §6.4 (and of the 2020 notes).
+
+    Embedding(vocab_size, embedding_dim) -> Conv1D(32, 7, relu) ->
+    MaxPooling1D(5) -> Conv1D(32, 7, relu) -> GlobalMaxPooling1D -> Dense(1).
+    The last layer has no activation: it outputs a *logit*, so compile it with
+    ``BinaryCrossentropy(from_logits=True)``.
+
+    Parameters
+    ----------
+    vocab_size : int, default 10000
+        Number of word ids (padding and "[UNK]" included).
+    sequence_length : int, default 500
+        Words per review.
+    embedding_dim : int, default 128
+        Size of the word vectors.
+
+    Returns
+    -------
+    keras.Sequential
+        The model, with layers named ``embedding``, ``conv_1``, ``pool``,
+        ``conv_2``, ``global_max`` and ``logit``.
+
+    Examples
+    --------
+    >>> imdb_convnet().count_params()
+    1315937
+    """
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(sequence_length,), dtype="int32", name="word_ids"),
+            layers.Embedding(vocab_size, embedding_dim, name="embedding"),
+            layers.Conv1D(32, 7, activation="relu", name="conv_1"),
+            layers.MaxPooling1D(5, name="pool"),
+            layers.Conv1D(32, 7, activation="relu", name="conv_2"),
+            layers.GlobalMaxPooling1D(name="global_max"),
+            layers.Dense(1, name="logit"),
+        ],
+        name="imdb_convnet",
+    )
+
+
+def bag_of_words(vocab_size: int = 10_000, hidden: int = 16, dropout: float = 0.5):
+    """A bag-of-words baseline: multi-hot vector -> Dense(hidden, relu) -> Dropout -> Dense(1).
+
+    It sees which words occur in a review, not their order. Like
+    :func:`imdb_convnet`, it outputs a logit.
+
+    Parameters
+    ----------
+    vocab_size : int, default 10000
+        Length of the multi-hot input vector.
+    hidden : int, default 16
+        Units of the hidden layer.
+    dropout : float, default 0.5
+        Dropout rate after the hidden layer.
+
+    Returns
+    -------
+    keras.Sequential
+        The model.
+
+    Examples
+    --------
+    >>> bag_of_words().count_params()
+    160033
+    """
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(vocab_size,), name="multi_hot"),
+            layers.Dense(hidden, activation="relu", name="hidden"),
+            layers.Dropout(dropout, name="dropout"),
+            layers.Dense(1, name="logit"),
+        ],
+        name="bag_of_words",
+    )

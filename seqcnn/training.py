@@ -1,0 +1,164 @@
+"""Training helpers: one compact log line per epoch, timings, a record of the run."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from seqcnn.runtime import quiet_environment
+
+quiet_environment()  # TensorFlow's log settings must be in place before Keras loads it.
+
+import keras  # noqa: E402
+
+__all__ = ["EpochLog", "RestoreBest", "Run", "fit"]
+
+
+class EpochLog(keras.callbacks.Callback):
+    """Print one line per epoch (no progress bar) and record each epoch's seconds.
+
+    Parameters
+    ----------
+    epochs : int
+        Total number of epochs (for the ``epoch 3/10`` counter).
+    print_fn : callable, default print
+        Where the lines go.
+
+    Examples
+    --------
+    >>> log = EpochLog(epochs=2)
+    >>> log.on_epoch_begin(0)
+    >>> log.on_epoch_end(0, {"loss": 0.69312, "accuracy": 0.5, "val_loss": 0.7, "val_accuracy": 0.48})
+    ... # doctest: +ELLIPSIS
+    epoch 1/2 ... s  loss 0.6931  accuracy 0.5000  val_loss 0.7000  val_accuracy 0.4800
+    >>> len(log.seconds)
+    1
+    """
+
+    def __init__(self, epochs: int, print_fn=print):
+        super().__init__()
+        self.epochs = epochs
+        self.print_fn = print_fn
+        self.seconds: list[float] = []
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+        width = len(str(self.epochs))
+        metrics = "  ".join(f"{name} {value:.4f}" for name, value in (logs or {}).items())
+        self.print_fn(f"epoch {epoch + 1:>{width}}/{self.epochs} {self.seconds[-1]:5.1f} s  {metrics}")
+
+
+class RestoreBest(keras.callbacks.Callback):
+    """Keep the weights of the epoch with the best ``monitor`` value, and restore them at the end.
+
+    Parameters
+    ----------
+    monitor : str, default "val_accuracy"
+        The metric to watch.
+    mode : {"max", "min"}, default "max"
+        Whether larger or smaller is better.
+
+    Attributes
+    ----------
+    best_epoch : int
+        1-based epoch whose weights the model holds after training.
+    best : float
+        The ``monitor`` value of that epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> best = RestoreBest(monitor="loss", mode="min")
+    >>> _ = model.fit(np.ones((4, 1)), np.ones(4), epochs=3, verbose=0, callbacks=[best])
+    >>> best.best_epoch
+    3
+    """
+
+    def __init__(self, monitor: str = "val_accuracy", mode: str = "max"):
+        super().__init__()
+        if mode not in ("max", "min"):
+            raise ValueError(f"mode must be 'max' or 'min', got {mode!r}")
+        self.monitor, self.mode = monitor, mode
+        self.best_epoch, self.best = 0, float("nan")
+        self._weights = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = float(logs[self.monitor])
+        better = value > self.best if self.mode == "max" else value < self.best
+        if self._weights is None or better:
+            self.best_epoch, self.best = epoch + 1, value
+            self._weights = self.model.get_weights()
+
+    def on_train_end(self, logs=None):
+        if self._weights is not None:
+            self.model.set_weights(self._weights)
+
+
+@dataclass
+class Run:
+    """What one training run produced: per-epoch metrics and seconds.
+
+    Examples
+    --------
+    >>> run = Run({"val_loss": [0.5, 0.3, 0.4]}, [2.0, 1.0, 1.0])
+    >>> run.best_epoch("val_loss"), run.total_seconds
+    (2, 4.0)
+    >>> Run({"val_accuracy": [0.8, 0.9]}, [1.0, 1.0]).best_epoch("val_accuracy", mode="max")
+    2
+    """
+
+    history: dict[str, list[float]]
+    epoch_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def total_seconds(self) -> float:
+        """Seconds spent in all epochs."""
+        return float(sum(self.epoch_seconds))
+
+    def best_epoch(self, metric: str, mode: str = "min") -> int:
+        """1-based epoch with the lowest (``mode="min"``) or highest value of ``metric``."""
+        values = self.history[metric]
+        pick = min if mode == "min" else max
+        return values.index(pick(values)) + 1
+
+
+def fit(model, x, y=None, *, epochs: int, verbose_log: bool = True, **kwargs) -> Run:
+    """``model.fit`` with one log line per epoch and per-epoch timings.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model.
+    x, y
+        Training data, as for ``keras.Model.fit``.
+    epochs : int
+        Number of epochs.
+    verbose_log : bool, default True
+        Print the one-line-per-epoch log.
+    **kwargs
+        Passed to ``model.fit`` (``batch_size``, ``validation_data``,
+        ``steps_per_epoch``...); ``verbose`` is always 0.
+
+    Returns
+    -------
+    Run
+        The metrics of every epoch and the seconds each took.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> run = fit(model, np.zeros((8, 2)), np.zeros(8), epochs=2, verbose_log=False)
+    >>> len(run.history["loss"]), len(run.epoch_seconds)
+    (2, 2)
+    """
+    log = EpochLog(epochs, print_fn=print if verbose_log else (lambda line: None))
+    history = model.fit(x, y, epochs=epochs, verbose=0, callbacks=[log, *kwargs.pop("callbacks", [])], **kwargs)
+    return Run({k: [float(v) for v in vs] for k, vs in history.history.items()}, list(log.seconds))
