@@ -12,6 +12,10 @@ data
     Finding, downloading and verifying the data sets.
 imdb
     Reading, splitting and vectorizing the IMDB movie reviews.
+jena
+    Reading, splitting, normalizing and windowing the Jena weather record.
+benchmark
+    The 2020 notes' loader and generator against seqcnn's (``python -m seqcnn.benchmark``).
 models
     The models of the chapters.
 training

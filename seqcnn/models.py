@@ -6,7 +6,7 @@ shape, so ``model.summary()`` shows output shapes and parameter counts.
 
 from __future__ import annotations
 
-__all__ = ["imdb_convnet", "bag_of_words"]
+__all__ = ["imdb_convnet", "bag_of_words", "jena_convnet", "conv_gru", "gru"]
 
 
 def imdb_convnet(vocab_size: int = 10_000, sequence_length: int = 500, embedding_dim: int = 128):
@@ -90,4 +90,92 @@ def bag_of_words(vocab_size: int = 10_000, hidden: int = 16, dropout: float = 0.
             layers.Dense(1, name="logit"),
         ],
         name="bag_of_words",
+    )
+
+
+def jena_convnet(features: int = 14):
+    """The pure 1D convnet for temperature forecasting of §6.4 (and of the 2020 notes).
+
+    Conv1D(32, 5, relu) -> MaxPooling1D(3) -> Conv1D(32, 5, relu) ->
+    MaxPooling1D(3) -> Conv1D(32, 5, relu) -> GlobalMaxPooling1D -> Dense(1).
+    The time axis is left open (``None``), so any window length works.
+
+    Parameters
+    ----------
+    features : int, default 14
+        Measurements per time step.
+
+    Returns
+    -------
+    keras.Sequential
+        The model.
+
+    Examples
+    --------
+    >>> jena_convnet().count_params()
+    12609
+    """
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(None, features), name="weather"),
+            layers.Conv1D(32, 5, activation="relu", name="conv_1"),
+            layers.MaxPooling1D(3, name="pool_1"),
+            layers.Conv1D(32, 5, activation="relu", name="conv_2"),
+            layers.MaxPooling1D(3, name="pool_2"),
+            layers.Conv1D(32, 5, activation="relu", name="conv_3"),
+            layers.GlobalMaxPooling1D(name="global_max"),
+            layers.Dense(1, name="forecast"),
+        ],
+        name="jena_convnet",
+    )
+
+
+def conv_gru(features: int = 14):
+    """Conv1D in front of a GRU, for long sequences (§6.4 and the 2020 notes).
+
+    Conv1D(32, 5, relu) -> MaxPooling1D(3) -> Conv1D(32, 5, relu) ->
+    GRU(32, dropout=0.1, recurrent_dropout=0.5) -> Dense(1).
+
+    Examples
+    --------
+    >>> conv_gru().count_params()
+    13793
+    """
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(None, features), name="weather"),
+            layers.Conv1D(32, 5, activation="relu", name="conv_1"),
+            layers.MaxPooling1D(3, name="pool"),
+            layers.Conv1D(32, 5, activation="relu", name="conv_2"),
+            layers.GRU(32, dropout=0.1, recurrent_dropout=0.5, name="gru"),
+            layers.Dense(1, name="forecast"),
+        ],
+        name="conv_gru",
+    )
+
+
+def gru(features: int = 14):
+    """The regularized GRU of *Deep Learning with Python* §6.3: GRU(32, dropout 0.2, recurrent dropout 0.2) -> Dense(1).
+
+    Examples
+    --------
+    >>> gru().count_params()
+    4641
+    """
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(None, features), name="weather"),
+            layers.GRU(32, dropout=0.2, recurrent_dropout=0.2, name="gru"),
+            layers.Dense(1, name="forecast"),
+        ],
+        name="gru",
     )

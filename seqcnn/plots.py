@@ -16,7 +16,14 @@ from matplotlib.figure import Figure
 
 from seqcnn.ops import conv1d_output_length, window_starts
 
-__all__ = ["plot_conv_windows", "plot_stacked_signals", "plot_receptive_field", "plot_history"]
+__all__ = [
+    "plot_conv_windows",
+    "plot_stacked_signals",
+    "plot_receptive_field",
+    "plot_history",
+    "plot_temperature",
+    "plot_part_distributions",
+]
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
@@ -227,4 +234,80 @@ def plot_history(runs: Mapping[str, Mapping[str, Sequence[float]]], metrics: Seq
             ax.legend()
             if row == 0:
                 ax.set_title(title)
+    return fig
+
+
+def plot_temperature(times: np.ndarray, temperature: np.ndarray, first_days: int = 10) -> Figure:
+    """Temperature over the whole record (top) and over its first ``first_days`` days (bottom).
+
+    Parameters
+    ----------
+    times : numpy.ndarray
+        ``datetime64`` timestamps.
+    temperature : numpy.ndarray
+        Degrees Celsius, one per timestamp.
+    first_days : int, default 10
+        Length of the zoomed view.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> times = np.datetime64("2024-06-01") + np.arange(3000) * np.timedelta64(10, "m")
+    >>> fig = plot_temperature(times, np.sin(np.arange(3000) / 144))
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['temperature (°C)', 'temperature (°C)']
+    """
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.5), layout="constrained")
+    top.plot(times, temperature, lw=0.5)
+    top.set_title(f"Whole record: {str(times[0])[:10]} to {str(times[-1])[:10]}")
+    zoom = times < times[0] + np.timedelta64(first_days, "D")
+    bottom.plot(times[zoom], temperature[zoom], lw=1)
+    bottom.set_title(f"First {first_days} days")
+    for ax in (top, bottom):
+        ax.set_ylabel("temperature (°C)")
+        ax.set_xlabel("time")
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def plot_part_distributions(values: np.ndarray, bounds: Sequence[tuple[int, int]], names: Sequence[str],
+                            xlabel: str = "temperature (°C)") -> Figure:
+    """Histograms of one variable in consecutive parts of a series (e.g. train, validation, test).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The variable over the whole series.
+    bounds : sequence of (int, int)
+        ``[start, end)`` of each part.
+    names : sequence of str
+        Name of each part.
+    xlabel : str, default "temperature (°C)"
+        Label of the x axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; each part's mean is marked by a dashed line.
+
+    Examples
+    --------
+    >>> fig = plot_part_distributions(np.arange(10.0), [(0, 5), (5, 10)], ["a", "b"])
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['a (mean 2.0)', 'b (mean 7.0)']
+    """
+    fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    edges = np.histogram_bin_edges(values, bins=40)
+    for (start, end), name, color in zip(bounds, names, ("C0", "C1", "C2", "C3")):
+        part = values[start:end]
+        ax.hist(part, bins=edges, density=True, alpha=0.45, color=color, label=f"{name} (mean {part.mean():.1f})")
+        ax.axvline(part.mean(), color=color, ls="--")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("density")
+    ax.legend()
+    ax.set_title("Distribution in each part")
     return fig

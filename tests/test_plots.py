@@ -72,3 +72,19 @@ def test_plot_history_side_by_side():
 def test_plot_history_missing_metric_is_an_error():
     with pytest.raises(KeyError, match="has no val_accuracy"):
         plots.plot_history({"run": {"accuracy": [0.5], "loss": [0.7], "val_loss": [0.7]}})
+
+
+def test_plot_temperature_zooms_on_the_first_days():
+    times = np.datetime64("2024-06-01") + np.arange(3000) * np.timedelta64(10, "m")
+    fig = plots.plot_temperature(times, np.arange(3000.0), first_days=2)
+    top, bottom = fig.axes
+    assert len(top.lines[0].get_xdata()) == 3000
+    assert len(bottom.lines[0].get_xdata()) == 2 * 144
+    assert top.get_title() == "Whole record: 2024-06-01 to 2024-06-21" and bottom.get_title() == "First 2 days"
+
+
+def test_plot_part_distributions_marks_each_mean():
+    fig = plots.plot_part_distributions(np.arange(12.0), [(0, 6), (6, 9), (9, 12)], ["train", "val", "test"])
+    ax = fig.axes[0]
+    assert [line.get_xdata()[0] for line in ax.lines] == [2.5, 7.0, 10.0]
+    assert ax.get_xlabel() == "temperature (°C)"

@@ -1,0 +1,197 @@
+"""jena: reading both CSV formats, splits, normalization, windows equal to the 2020 notes' generator."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from seqcnn import data, jena
+from seqcnn.benchmark import notes_generator
+
+EXTRA = ["rain (mm)", "raining (s)", "SWDR (W/m\u00b2)", "PAR (\u00b5mol/m\u00b2/s)"]
+
+
+def keras_csv(path: Path, rows: int = 6) -> Path:
+    """A file in the Keras format: quoted header, LF line ends."""
+    header = ",".join(f'"{name}"' for name in ("Date Time", *jena.FEATURES))
+    lines = [header] + [
+        f"01.01.2009 {i // 6:02d}:{i % 6 * 10:02d}:00," + ",".join(f"{100 * c + i}.5" for c in range(14))
+        for i in range(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def roof_csv(path: Path, rows: int = 4) -> Path:
+    """A file in the station's newer format: Latin-1 header with extra columns, CRLF line ends."""
+    header = ",".join(("Date Time", *jena.FEATURES, *EXTRA))
+    lines = [header] + [
+        f"09.06.2024 11:{40 + 10 * i % 20:02d}:00," + ",".join(str(c + i / 10) for c in range(14)) + ",0,0,865.9,-9999"
+        for i in range(rows)
+    ]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    return path
+
+
+def test_read_keras_format(tmp_path):
+    weather = jena.read_csv(keras_csv(tmp_path / "k.csv"))
+    assert weather.values.shape == (6, 14) and weather.values.dtype == np.float32
+    assert weather.values[2, 0] == 2.5 and weather.values[2, 13] == 1302.5
+    assert weather.temperature.tolist() == [100.5, 101.5, 102.5, 103.5, 104.5, 105.5]
+    assert str(weather.times[0]) == "2009-01-01T00:00" and str(weather.times[5]) == "2009-01-01T00:50"
+
+
+def test_read_roof_format_latin1_crlf_extra_columns(tmp_path):
+    weather = jena.read_csv(roof_csv(tmp_path / "r.csv"))
+    assert weather.values.shape == (4, 14)
+    np.testing.assert_allclose(weather.values[1], np.arange(14) + 0.1, rtol=1e-6)
+    assert weather.temperature[3] == pytest.approx(1.3)
+
+
+def test_columns_are_taken_by_name_not_position(tmp_path):
+    path = tmp_path / "shuffled.csv"
+    names = ["Date Time", *reversed(jena.FEATURES)]
+    path.write_text(",".join(names) + "\n01.01.2009 00:10:00," + ",".join(str(13 - c) for c in range(14)) + "\n")
+    assert jena.read_csv(path).values[0].tolist() == list(range(14))
+
+
+def test_missing_column_is_named(tmp_path):
+    path = tmp_path / "short.csv"
+    names = [n for n in ("Date Time", *jena.FEATURES) if n not in ("rho (g/m**3)", "wd (deg)")]
+    path.write_text(",".join(names) + "\n" + ",".join(["01.01.2009 00:10:00"] + ["1"] * 12) + "\n")
+    with pytest.raises(data.DataError) as err:
+        jena.read_csv(path)
+    assert str(path) in str(err.value) and "'rho (g/m**3)', 'wd (deg)'" in str(err.value)
+
+
+@pytest.mark.parametrize("bad", ["n/a", "", "nan", "inf"])
+def test_non_numeric_cell_names_the_line(tmp_path, bad):
+    path = keras_csv(tmp_path / "bad.csv")
+    lines = path.read_text().splitlines()
+    cells = lines[4].split(",")
+    cells[1 + jena.FEATURES.index("wv (m/s)")] = bad
+    lines[4] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(data.DataError) as err:
+        jena.read_csv(path)
+    assert f"{path}, line 5: column 'wv (m/s)' holds " in str(err.value)
+    assert (f"holds {bad!r}, not a number" if bad != "inf" else "holds inf, not a finite number") in str(err.value)
+
+
+def test_locate_csv_prefers_the_env_variable(tmp_path, monkeypatch):
+    csv = keras_csv(tmp_path / "mine.csv")
+    monkeypatch.setenv(jena.JENA_CSV_ENV, str(csv))
+    assert jena.locate_csv() == csv
+    monkeypatch.setenv(jena.JENA_CSV_ENV, str(tmp_path / "nope.csv"))
+    with pytest.raises(data.DataError, match="SEQCNN_JENA_CSV is set to .*nope.csv, which is not a file"):
+        jena.locate_csv()
+    monkeypatch.delenv(jena.JENA_CSV_ENV)
+    monkeypatch.setenv("SEQCNN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SEQCNN_CACHE_DIR", str(tmp_path / "cache"))
+    keras_csv(tmp_path / "jena_climate_2009_2016.csv")
+    assert jena.locate_csv() == tmp_path / "jena_climate_2009_2016.csv"
+
+
+def test_split_bounds():
+    assert jena.split_bounds(19_132) == [(0, 9566), (9566, 14349), (14349, 19132)]
+    assert jena.split_bounds(10, (0.7, 0.3)) == [(0, 7), (7, 10)]
+    with pytest.raises(ValueError, match="add up to 1"):
+        jena.split_bounds(10, (0.5, 0.6))
+
+
+def test_normalizer_uses_training_rows_only():
+    values = np.array([[0.0, 5.0], [2.0, 5.0], [1000.0, -3.0]])
+    norm = jena.Normalizer.fit(values[:2])
+    assert norm.mean.tolist() == [1.0, 5.0] and norm.std.tolist() == [1.0, 1.0]  # constant column: std 1
+    assert norm(values).tolist() == [[-1.0, 0.0], [1.0, 0.0], [999.0, -8.0]]
+    assert float(norm.inverse(999.0, feature=0)) == 1000.0
+    assert float(norm.scale(0.5, feature=0)) == 0.5
+
+
+@pytest.fixture(scope="module")
+def series():
+    return np.random.default_rng(0).normal(size=(3000, 14)).astype("float32")
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_windows_equal_the_notes_generator(series, shuffle):
+    gen = notes_generator(series, lookback=240, delay=36, min_index=100, max_index=2000, shuffle=shuffle,
+                          batch_size=64, step=6, rng=np.random.default_rng(1))
+    for _ in range(40):  # more batches than one pass in sequential mode: the wrap-around is covered
+        rows, samples, targets = next(gen)
+        x, y = jena.windows(series, rows, lookback=240, step=6, delay=36)
+        batches = jena.WindowBatches(series, rows, lookback=240, step=6, delay=36, batch_size=len(rows))
+        np.testing.assert_array_equal(batches[0][0], x)
+        assert x.shape == samples.shape == (len(rows), 40, 14)
+        np.testing.assert_array_equal(x, samples.astype("float32"))
+        np.testing.assert_array_equal(y, targets.astype("float32"))
+
+
+def test_window_rows_cover_what_fits():
+    rows = jena.window_rows(100, 2000, lookback=240, delay=36)
+    assert rows[0] == 340 and rows[-1] == 1963  # the last target, row 1999, is still inside [100, 2000)
+    assert len(rows) == 2000 - 100 - 240 - 36
+
+
+def test_relative_windows(series):
+    rows = np.array([500, 900])
+    x, y = jena.windows(series, rows, lookback=60, step=3, delay=12)
+    xr, yr = jena.windows(series, rows, lookback=60, step=3, delay=12, relative=True)
+    np.testing.assert_allclose(xr, x - x[:, -1:, :])
+    assert np.all(xr[:, -1, :] == 0)
+    np.testing.assert_allclose(yr, y - series[rows - 3, jena.TEMPERATURE])
+
+
+def test_baseline_mae_by_hand():
+    values = np.zeros((10, 14))
+    values[:, jena.TEMPERATURE] = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55]
+    # rows 4 and 5, step 2, delay 3: "now" is rows 2 and 3 (2 and 3), targets rows 7 and 8 (21 and 34)
+    assert jena.baseline_mae(values, np.array([4, 5]), step=2, delay=3) == ((21 - 2) + (34 - 3)) / 2
+
+
+def test_window_batches_shuffle_is_seeded_and_redrawn(series):
+    rows = jena.window_rows(0, 1500, lookback=120, delay=12)
+    make = lambda seed: jena.WindowBatches(series, rows, 120, 6, 12, batch_size=32, shuffle=True, steps=5, seed=seed)
+    a, b, c = make(3), make(3), make(4)
+    assert len(a) == 5
+    np.testing.assert_array_equal(a[2][1], b[2][1])
+    assert not np.array_equal(a[2][1], c[2][1])
+    first = a[0][1].copy()
+    a.on_epoch_end()
+    assert not np.array_equal(a[0][1], first)
+    assert set(np.unique(a._order)) <= set(rows)
+    with pytest.raises(ValueError, match="steps"):
+        jena.WindowBatches(series, rows, 120, 6, 12, shuffle=True)
+
+
+def test_window_batches_in_order_cover_every_row_once(series):
+    rows = jena.window_rows(0, 700, lookback=120, delay=12)
+    batches = jena.WindowBatches(series, rows, 120, 6, 12, batch_size=100)
+    targets = np.concatenate([batches[i][1] for i in range(len(batches))])
+    np.testing.assert_array_equal(targets, series[rows + 12, jena.TEMPERATURE])
+    x, y = jena.WindowBatches(series, rows, 120, 6, 12, batch_size=100, relative=True)[0]
+    assert np.all(x[:, -1, :] == 0)
+
+
+def test_locate_csv_without_any_file_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.delenv(jena.JENA_CSV_ENV, raising=False)
+    monkeypatch.setenv("SEQCNN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SEQCNN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SEQCNN_OFFLINE", "1")
+    with pytest.raises(data.DataNotFoundError) as err:
+        jena.locate_csv()
+    message = str(err.value)
+    assert "jena_climate_2009_2016.csv" in message and "SEQCNN_DATA_DIR" in message
+    assert "SEQCNN_JENA_CSV" in message and data.JENA.url in message
+
+
+def test_prepare_splits_and_normalizes_with_training_rows(tmp_path):
+    path = keras_csv(tmp_path / "k.csv", rows=8)
+    prepared = jena.prepare(path)
+    assert prepared.bounds == [(0, 4), (4, 6), (6, 8)]
+    assert prepared.values.flags.c_contiguous and prepared.values.dtype == np.float32
+    train = prepared.weather.values[:4]
+    np.testing.assert_allclose(prepared.normalizer.mean, train.mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(prepared.values[:4].mean(axis=0), 0, atol=1e-5)
+    assert prepared.rows(0, lookback=2, delay=1).tolist() == [2]
+    assert prepared.rows(2, lookback=1, delay=0).tolist() == [7]
