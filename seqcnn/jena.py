@@ -158,10 +158,10 @@ def locate_csv() -> Path:
     >>> import tempfile
     >>> csv = Path(tempfile.mkdtemp()) / "weather.csv"
     >>> _ = csv.write_text("x")
-    >>> os.environ[JENA_CSV_ENV] = str(csv)
-    >>> locate_csv() == csv
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {JENA_CSV_ENV: str(csv)}):  # restores the environment after
+    ...     locate_csv() == csv
     True
-    >>> del os.environ[JENA_CSV_ENV]
     """
     chosen = os.environ.get(JENA_CSV_ENV)
     if chosen:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
@@ -268,6 +269,9 @@ def plot_temperature(times: np.ndarray, temperature: np.ndarray, first_days: int
     bottom.plot(times[zoom], temperature[zoom], lw=1)
     bottom.set_title(f"First {first_days} days")
     for ax in (top, bottom):
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.set_ylabel("temperature (°C)")
         ax.set_xlabel("time")
         ax.grid(alpha=0.3)

@@ -195,3 +195,14 @@ def test_prepare_splits_and_normalizes_with_training_rows(tmp_path):
     np.testing.assert_allclose(prepared.values[:4].mean(axis=0), 0, atol=1e-5)
     assert prepared.rows(0, lookback=2, delay=1).tolist() == [2]
     assert prepared.rows(2, lookback=1, delay=0).tolist() == [7]
+
+
+def test_doctests_leave_the_environment_alone(monkeypatch):
+    """nbval's kernels inherit this process' environment: examples must not change it."""
+    import doctest
+
+    monkeypatch.setenv(jena.JENA_CSV_ENV, "/some/file.csv")
+    doctest.run_docstring_examples(jena.locate_csv, vars(jena), optionflags=doctest.ELLIPSIS)
+    import os
+
+    assert os.environ[jena.JENA_CSV_ENV] == "/some/file.csv"
