@@ -9,8 +9,10 @@ Keras features, in the Keras order.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,6 +22,8 @@ from seqcnn.runtime import quiet_environment
 quiet_environment()  # TensorFlow's log settings must be in place before Keras loads it.
 
 import keras  # noqa: E402
+
+from seqcnn import training  # noqa: E402
 
 __all__ = [
     "FEATURES",
@@ -31,10 +35,13 @@ __all__ = [
     "split_bounds",
     "Normalizer",
     "window_rows",
+    "WindowCutter",
     "windows",
     "baseline_mae",
     "WindowBatches",
     "Prepared",
+    "Splits",
+    "fit_forecaster",
     "prepare",
 ]
 
@@ -48,6 +55,7 @@ TEMPERATURE = FEATURES.index("T (degC)")
 #: Environment variable naming a specific CSV file for the Jena chapters.
 JENA_CSV_ENV = "SEQCNN_JENA_CSV"
 _TIME = "Date Time"
+_TIME_FORMAT = "%d.%m.%Y %H:%M:%S"
 
 
 @dataclass(frozen=True)
@@ -103,8 +111,6 @@ def read_csv(path: str | Path) -> Weather:
     >>> weather.values.shape, weather.temperature.tolist(), str(weather.times[1])
     ((2, 14), [1.0, -1.0], '2009-01-01T00:20')
     """
-    import pandas as pd
-
     path = Path(path)
     with open(path, encoding="latin-1", newline="") as file:
         header = _split_header(file.readline())
@@ -114,25 +120,70 @@ def read_csv(path: str | Path) -> Weather:
             f"{path} lacks the column(s) {', '.join(repr(m) for m in missing)}: a Jena weather CSV needs "
             f"{_TIME!r} and the 14 Keras features. Its header has: {', '.join(header)}."
         )
-    table = pd.read_csv(path, encoding="latin-1", usecols=[_TIME, *FEATURES], na_filter=False)
-    for col, name in enumerate(FEATURES):
-        if table[name].dtype.kind not in "fi":  # pandas kept text: some cell is not a number
-            numbers = pd.to_numeric(table[name], errors="coerce")
-            row = int(np.flatnonzero(numbers.isna())[0])
-            raise data.DataError(
-                f"{path}, line {row + 2}: column {name!r} holds {table[name].iloc[row]!r}, "
-                "not a number. Fix or remove that line."
-            )
-    # C order: one time step's 14 features side by side, so that windows copy contiguous rows.
-    values = np.ascontiguousarray(table[list(FEATURES)].to_numpy(dtype="float32"))
-    if not np.isfinite(values).all():  # "inf" parses as a number
+    try:
+        times, values = _read_fast(path, header)
+        if not np.isfinite(values).all():
+            raise ValueError("a cell holds nan or inf")
+    except ValueError:  # pyarrow's errors name no line: find the bad cell the careful way
+        times, values = _read_careful(path)
+    if not np.isfinite(values).all():  # "inf" and "nan" parse as numbers
         row, col = np.argwhere(~np.isfinite(values))[0]
         raise data.DataError(
             f"{path}, line {row + 2}: column {FEATURES[col]!r} holds {values[row, col]}, not a finite number. "
             "Fix or remove that line."
         )
-    times = pd.to_datetime(table[_TIME], format="%d.%m.%Y %H:%M:%S").to_numpy().astype("datetime64[m]")
     return Weather(path, times, values)
+
+
+def _read_fast(path: Path, header: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Parse with pyarrow's multithreaded CSV reader; any bad cell raises ``ValueError``.
+
+    The header was read already (it may be Latin-1): the rows are plain ASCII,
+    so pyarrow reads the bytes without transcoding the file.
+    """
+    import pyarrow as pa
+    from pyarrow import csv
+
+    table = csv.read_csv(
+        path,
+        read_options=csv.ReadOptions(skip_rows=1, column_names=header, block_size=1 << 20),
+        convert_options=csv.ConvertOptions(
+            include_columns=[_TIME, *FEATURES],
+            column_types={_TIME: pa.timestamp("s"), **{name: pa.float32() for name in FEATURES}},
+            timestamp_parsers=[_TIME_FORMAT],
+            null_values=[],  # an empty cell is an error, not a missing value
+            strings_can_be_null=False,
+        ),
+    )
+    # C order: one time step's 14 features side by side, so that windows copy contiguous rows.
+    values = np.empty((table.num_rows, len(FEATURES)), dtype="float32")
+    for col, name in enumerate(FEATURES):
+        values[:, col] = table.column(name).to_numpy()
+    return table.column(_TIME).to_numpy().astype("datetime64[m]"), values
+
+
+def _read_careful(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Parse with pandas, keeping text where a cell is not a number, to name the bad line."""
+    import pandas as pd
+
+    table = pd.read_csv(path, encoding="latin-1", usecols=[_TIME, *FEATURES], na_filter=False, dtype=str)
+    for name in FEATURES:
+        numbers = pd.to_numeric(table[name], errors="coerce")
+        if numbers.isna().any():
+            row = int(np.flatnonzero(numbers.isna())[0])
+            raise data.DataError(
+                f"{path}, line {row + 2}: column {name!r} holds {table[name].iloc[row]!r}, "
+                "not a number. Fix or remove that line."
+            )
+    times = pd.to_datetime(table[_TIME], format=_TIME_FORMAT, errors="coerce")
+    if times.isna().any():
+        row = int(np.flatnonzero(times.isna())[0])
+        raise data.DataError(
+            f"{path}, line {row + 2}: column {_TIME!r} holds {table[_TIME].iloc[row]!r}, not a time like "
+            "'01.01.2009 00:10:00' (day.month.year hour:minute:second). Fix or remove that line."
+        )
+    values = np.ascontiguousarray(table[list(FEATURES)].astype("float32").to_numpy())
+    return times.to_numpy().astype("datetime64[m]"), values
 
 
 def locate_csv() -> Path:
@@ -254,6 +305,64 @@ def window_rows(start: int, end: int, lookback: int, delay: int) -> np.ndarray:
     return np.arange(start + lookback, end - delay)
 
 
+class WindowCutter:
+    """Cut windows ``values[s : s + lookback : step]`` of one series, fast.
+
+    A window keeps one row in ``step``, so its rows all share the same phase
+    ``s % step``. The cutter stores the series once per phase, each phase
+    contiguous (``values[p::step]``), so that every window is one contiguous
+    block of memory: cutting a batch is then a single fancy-indexing copy of
+    whole blocks, instead of gathering ``lookback // step`` separate rows per
+    window.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        ``(time, features)`` array.
+    lookback, step : int
+        Window length in rows and sampling step.
+
+    Examples
+    --------
+    >>> values = np.arange(20.0).reshape(10, 2)  # row r holds [2r, 2r + 1]
+    >>> cut = WindowCutter(values, lookback=4, step=2)
+    >>> cut(np.array([0, 3])).tolist()  # rows 0, 2 and rows 3, 5
+    [[[0.0, 1.0], [4.0, 5.0]], [[6.0, 7.0], [10.0, 11.0]]]
+    >>> cut(np.array([6, 8]))  # rows 6, 8 fit; rows 8, 10 do not
+    Traceback (most recent call last):
+    ...
+    IndexError: windows of 4 rows starting at [8] do not fit in 10 rows
+    """
+
+    def __init__(self, values: np.ndarray, lookback: int, step: int):
+        from numpy.lib.stride_tricks import sliding_window_view
+
+        if lookback % step:
+            raise ValueError(f"lookback ({lookback}) must be a multiple of step ({step})")
+        self.lookback, self.step, self.length = lookback, step, lookback // step
+        self.n_rows, features = values.shape
+        per_phase = -(-self.n_rows // step)  # rows of the longest phase; the others get one padding row
+        padded = np.zeros((per_phase * step, features), dtype=values.dtype)
+        padded[: self.n_rows] = values
+        # phases[p, i] = values[i * step + p]: each phase contiguous
+        phases = np.ascontiguousarray(padded.reshape(per_phase, step, features).swapaxes(0, 1))
+        # blocks[p, i] = phases[p, i : i + length], flattened: the window starting at row i * step + p
+        flat = phases.reshape(step, per_phase * features)
+        self._blocks = sliding_window_view(flat, self.length * features, axis=1)[:, ::features]
+        self._shape = (self.length, features)
+
+    def __call__(self, starts: np.ndarray) -> np.ndarray:
+        """The windows starting at rows ``starts``, as a new ``(len(starts), lookback // step, features)`` array."""
+        starts = np.asarray(starts)
+        outside = (starts < 0) | (starts + self.lookback - self.step >= self.n_rows)  # never read the padding
+        if outside.any():
+            bad = starts[outside]
+            raise IndexError(f"windows of {self.lookback} rows starting at {bad.tolist()[:5]} do not fit in "
+                             f"{self.n_rows} rows")
+        index, phase = np.divmod(starts, self.step)
+        return self._blocks[phase, index].reshape(len(starts), *self._shape)
+
+
 def windows(
     values: np.ndarray,
     rows: np.ndarray,
@@ -262,6 +371,7 @@ def windows(
     delay: int,
     target_column: int = TEMPERATURE,
     relative: bool = False,
+    cutter: WindowCutter | None = None,
 ):
     """Windows and targets for the given rows, as numpy arrays, vectorized.
 
@@ -282,12 +392,15 @@ def windows(
         Feature to forecast.
     relative : bool, default False
         Forecast the change instead of the level.
+    cutter : WindowCutter, optional
+        A :class:`WindowCutter` of ``values`` for this ``lookback`` and
+        ``step``, to reuse across calls (one is made otherwise).
 
     Returns
     -------
     (numpy.ndarray, numpy.ndarray)
-        Samples ``(len(rows), lookback // step, features)`` (a read-only
-        strided view unless ``relative``) and targets ``(len(rows),)``.
+        Samples ``(len(rows), lookback // step, features)`` and targets
+        ``(len(rows),)``.
 
     Examples
     --------
@@ -299,18 +412,14 @@ def windows(
     >>> x[0].tolist(), y.tolist()
     ([[-4.0, -4.0], [0.0, 0.0]], [6.0])
     """
-    from numpy.lib.stride_tricks import sliding_window_view
-
     rows = np.asarray(rows)
-    length = lookback // step
-    # all_windows[s] = values[s : s + lookback : step] for every start s (a view, no copy)
-    all_windows = sliding_window_view(values, (lookback, values.shape[1]))[:, 0, ::step, :]
-    samples = all_windows[rows - lookback]
+    cutter = cutter or WindowCutter(values, lookback, step)
+    samples = cutter(rows - lookback)
     targets = values[rows + delay, target_column]
-    assert samples.shape[1] == length
     if relative:
-        last = samples[:, -1:, :]
-        return samples - last, targets - last[:, 0, target_column]
+        last = samples[:, -1:, :].copy()
+        samples -= last
+        return samples, targets - last[:, 0, target_column]
     return samples, targets
 
 
@@ -372,7 +481,13 @@ class WindowBatches(keras.utils.PyDataset):
         self.values, self.rows = values, np.asarray(rows)
         self.lookback, self.step, self.delay, self.relative = lookback, step, delay, relative
         self.batch_size, self.shuffle, self.steps = batch_size, shuffle, steps
-        self._rng = np.random.default_rng(seed)
+        self.seed = seed
+        self.restart()
+        self._cutter = WindowCutter(values, lookback, step)
+
+    def restart(self) -> None:
+        """Draw again from the seed: the next epoch sees the same batches as the first one did."""
+        self._rng = np.random.default_rng(self.seed)
         self._order = self._draw()
 
     def _draw(self) -> np.ndarray:
@@ -385,8 +500,8 @@ class WindowBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
-        x, y = windows(self.values, rows, self.lookback, self.step, self.delay, relative=self.relative)
-        return np.ascontiguousarray(x), y
+        return windows(self.values, rows, self.lookback, self.step, self.delay, relative=self.relative,
+                       cutter=self._cutter)
 
     def on_epoch_end(self):
         self._order = self._draw()
@@ -404,6 +519,86 @@ class Prepared:
     def rows(self, part: int, lookback: int, delay: int) -> np.ndarray:
         """Window rows of part ``part`` (0 train, 1 validation, 2 test); see :func:`window_rows`."""
         return window_rows(*self.bounds[part], lookback, delay)
+
+    def batches(self, lookback: int, step: int, delay: int = 144, batch_size: int = 128, steps: int = 500,
+                seed: int = 0, relative: bool = False, align_to: int | None = None) -> Splits:
+        """Training, validation and test batches of windows, for one window setting.
+
+        Training draws ``steps`` random batches per epoch (seeded); validation
+        and test walk all their rows once, in order. The arguments are those of
+        :class:`WindowBatches`, and ``align_to`` (at least ``lookback``) takes
+        the rows of windows that long instead: windows of different lengths
+        then forecast exactly the same targets, so their errors compare.
+
+        Examples
+        --------
+        >>> values = np.zeros((100, len(FEATURES)), dtype="float32")
+        >>> prepared = Prepared(None, split_bounds(100), None, values)
+        >>> splits = prepared.batches(lookback=12, step=3, delay=2, batch_size=4, steps=5)
+        >>> len(splits.train), len(splits.validation), splits.test.rows.tolist()
+        (5, 3, [87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97])
+        >>> prepared.batches(lookback=6, step=3, delay=2, align_to=12).test.rows.tolist()[:3]
+        [87, 88, 89]
+        """
+        if align_to is not None and align_to < lookback:
+            raise ValueError(f"align_to ({align_to}) must be at least lookback ({lookback})")
+        rows = [self.rows(part, align_to or lookback, delay) for part in range(3)]
+        common = dict(lookback=lookback, step=step, delay=delay, batch_size=batch_size, relative=relative)
+        return Splits(
+            WindowBatches(self.values, rows[0], shuffle=True, steps=steps, seed=seed, **common),
+            WindowBatches(self.values, rows[1], **common),
+            WindowBatches(self.values, rows[2], **common),
+        )
+
+
+class Splits(NamedTuple):
+    """The batches of one window setting, for each part of the record."""
+
+    train: WindowBatches
+    validation: WindowBatches
+    test: WindowBatches
+
+
+def fit_forecaster(build: Callable[..., keras.Model], splits: Splits, epochs: int, seed: int = 42,
+                   verbose_log: bool = True) -> tuple[keras.Model, training.Run]:
+    """Build a fresh forecaster from ``seed`` and train it as the 2020 notes do: RMSprop, MAE loss.
+
+    Parameters
+    ----------
+    build : callable
+        A model builder taking ``features=`` (e.g. :func:`seqcnn.models.jena_convnet`).
+    splits : Splits
+        Training and validation batches (see :meth:`Prepared.batches`).
+    epochs : int
+        Epochs of ``len(splits.train)`` batches each.
+    seed : int, default 42
+        Seed of the weights' initialization and of the dropout.
+    verbose_log : bool, default True
+        Print one line per epoch.
+
+    Returns
+    -------
+    (keras.Model, seqcnn.training.Run)
+        The trained model (weights of the last epoch) and its per-epoch
+        metrics and seconds.
+
+    Examples
+    --------
+    >>> values = np.random.default_rng(0).normal(size=(200, len(FEATURES))).astype("float32")
+    >>> splits = Prepared(None, split_bounds(200), None, values).batches(12, 3, delay=2, steps=2, batch_size=8)
+    >>> def tiny(features):
+    ...     return keras.Sequential([keras.Input((None, features)), keras.layers.GlobalAveragePooling1D(),
+    ...                              keras.layers.Dense(1)])
+    >>> model, run = fit_forecaster(tiny, splits, epochs=2, verbose_log=False)
+    >>> sorted(run.history), len(run.epoch_seconds)
+    (['loss', 'val_loss'], 2)
+    """
+    keras.utils.set_random_seed(seed)
+    splits.train.restart()  # the same batches whichever model was trained on these splits before
+    model = build(features=splits.train.values.shape[1])
+    model.compile(optimizer=keras.optimizers.RMSprop(), loss="mae")
+    run = training.fit(model, splits.train, validation_data=splits.validation, epochs=epochs, verbose_log=verbose_log)
+    return model, run
 
 
 def prepare(path: str | Path | None = None, fractions: tuple[float, ...] = (0.5, 0.25, 0.25)) -> Prepared:

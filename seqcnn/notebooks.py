@@ -8,6 +8,11 @@ nbval validates and Jupyter Book renders). One command rebuilds every
     python -m seqcnn.notebooks            # every chapter
     python -m seqcnn.notebooks chapters/01_conv1d.md
 
+Every chapter of a book (a folder with ``_config.yml`` above ``chapters/``)
+starts with a hidden cell that installs ``seqcnn`` when the notebook runs on
+Colab, from the repository and branch that ``_config.yml`` names; the command
+writes that cell into the ``.md`` (:func:`colab_cell`).
+
 The executed notebook records, in its metadata, a hash of the code that
 produced its outputs: its own code cells and every source file of the
 ``seqcnn`` package. :func:`check` recomputes that hash, so outputs that the
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -28,13 +34,97 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
-__all__ = ["EXECUTE_COMMAND", "PACKAGE_DIR", "source_hash", "execute", "check", "main"]
+__all__ = ["EXECUTE_COMMAND", "PACKAGE_DIR", "COLAB_TAG", "colab_cell", "sync_colab_cell", "source_hash", "execute",
+           "check", "main"]
 
 #: The command that syncs and executes every chapter (quoted in error messages).
 EXECUTE_COMMAND = "python -m seqcnn.notebooks"
 #: The folder of the seqcnn sources whose content is part of every notebook's hash.
 PACKAGE_DIR = Path(__file__).resolve().parent
 _HASH_VERSION = "seqcnn-notebook-hash-v1"
+#: Tag of the hidden first code cell that installs seqcnn on Colab.
+COLAB_TAG = "colab-install"
+_COLAB_BLOCK = re.compile(r"```\{code-cell\} ipython3\n:tags: \[remove-cell, " + COLAB_TAG + r"\]\n.*?\n```\n\n?", re.S)
+
+
+def colab_cell(config_path: Path) -> str:
+    """The hidden install cell of every chapter, as MyST Markdown.
+
+    On Colab it installs ``seqcnn`` (with the ``colab`` extra) from the
+    repository and branch of the book's ``_config.yml``; anywhere else it does
+    nothing.
+
+    Parameters
+    ----------
+    config_path : pathlib.Path
+        The book's ``_config.yml``, with ``repository: {url, branch}``.
+
+    Returns
+    -------
+    str
+        A ``code-cell`` block tagged ``remove-cell`` and :data:`COLAB_TAG`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> config = Path(tempfile.mkdtemp()) / "_config.yml"
+    >>> _ = config.write_text("repository:\\n  url: https://example.org/me/book\\n  branch: dev\\n")
+    >>> print(colab_cell(config))
+    ```{code-cell} ipython3
+    :tags: [remove-cell, colab-install]
+    <BLANKLINE>
+    # On Colab only: install this course's library from its repository (this cell is hidden in the book).
+    import sys
+    <BLANKLINE>
+    if "google.colab" in sys.modules:
+        %pip install --quiet "seqcnn[colab] @ git+https://example.org/me/book@dev"
+    ```
+    <BLANKLINE>
+    """
+    import yaml
+
+    repository = (yaml.safe_load(Path(config_path).read_text(encoding="utf-8")) or {}).get("repository") or {}
+    if not repository.get("url"):
+        raise ValueError(f"{config_path} has no repository.url: add the repository the book is published from.")
+    source = f"git+{repository['url']}@{repository.get('branch', 'main')}"
+    return (
+        f"```{{code-cell}} ipython3\n:tags: [remove-cell, {COLAB_TAG}]\n\n"
+        "# On Colab only: install this course's library from its repository (this cell is hidden in the book).\n"
+        "import sys\n\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    %pip install --quiet "seqcnn[colab] @ {source}"\n'
+        "```\n"
+    )
+
+
+def _book_config(md_path: Path) -> Path | None:
+    """The ``_config.yml`` of the book whose ``chapters/`` folder holds ``md_path``, if any."""
+    config = Path(md_path).resolve().parent.parent / "_config.yml"
+    return config if config.is_file() else None
+
+
+def _with_colab_cell(text: str, cell: str) -> str:
+    found = _COLAB_BLOCK.search(text)
+    if found:
+        return text[: found.start()] + cell + "\n" + text[found.end() :]
+    first = text.find("```{code-cell}")
+    return text if first < 0 else text[:first] + cell + "\n" + text[first:]
+
+
+def sync_colab_cell(md_path: Path, config_path: Path) -> bool:
+    """Write (or update) the :func:`colab_cell` before the first code cell of ``md_path``.
+
+    Returns
+    -------
+    bool
+        Whether the file changed.
+    """
+    md_path = Path(md_path)
+    text = _text(md_path)
+    new = _with_colab_cell(text, colab_cell(config_path))
+    if new != text:
+        md_path.write_text(new, encoding="utf-8")
+    return new != text
 
 
 def _text(path: Path) -> str:
@@ -94,7 +184,9 @@ def _paired(md_path: Path) -> Path:
 def execute(md_path: Path, timeout: int = 1200) -> float:
     """Rebuild ``md_path``'s paired ``.ipynb`` from it, execute it and save it.
 
-    The kernel runs in the chapter's folder with the current Python. The
+    In a book (``_config.yml`` above the chapter's folder), the ``.md``
+    first gets its Colab install cell (:func:`sync_colab_cell`). The kernel
+    runs in the chapter's folder with the current Python. The
     notebook is written only if every cell ran without error (cells tagged
     ``raises-exception`` may raise), with the hash of :func:`source_hash` in
     ``metadata.seqcnn.source_hash``.
@@ -121,6 +213,9 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
     '42\\n'
     """
     md_path = Path(md_path)
+    config = _book_config(md_path)
+    if config is not None:
+        sync_colab_cell(md_path, config)
     nb = jupytext.read(md_path)
     nb.metadata.pop("jupytext", None)
     _stable_cell_ids(nb)
@@ -179,6 +274,12 @@ def check(md_path: Path) -> list[str]:
     text_nb = jupytext.read(md_path)
     nb = nbformat.read(nb_path, as_version=4)
     problems = []
+    config = _book_config(md_path)
+    if config is not None and _with_colab_cell(_text(md_path), colab_cell(config)) != _text(md_path):
+        problems.append(
+            f"{md_path.as_posix()} lacks the hidden Colab install cell for the repository that {config.name} names "
+            f"(or names another one): {fix}."
+        )
     if [_cell_view(c) for c in text_nb.cells] != [_cell_view(c) for c in nb.cells]:
         problems.append(f"{nb_path.as_posix()} and {md_path.as_posix()} have different cells: {fix}.")
     code = [c for c in nb.cells if c.cell_type == "code"]

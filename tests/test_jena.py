@@ -159,6 +159,8 @@ def test_window_batches_shuffle_is_seeded_and_redrawn(series):
     first = a[0][1].copy()
     a.on_epoch_end()
     assert not np.array_equal(a[0][1], first)
+    a.restart()
+    np.testing.assert_array_equal(a[0][1], first)
     assert set(np.unique(a._order)) <= set(rows)
     with pytest.raises(ValueError, match="steps"):
         jena.WindowBatches(series, rows, 120, 6, 12, shuffle=True)
@@ -206,3 +208,70 @@ def test_doctests_leave_the_environment_alone(monkeypatch):
     import os
 
     assert os.environ[jena.JENA_CSV_ENV] == "/some/file.csv"
+
+
+@pytest.mark.parametrize("n_rows", [60, 61, 65])  # every remainder of the step matters for the padding
+def test_window_cutter_cuts_every_window_that_fits(n_rows):
+    values = np.random.default_rng(n_rows).normal(size=(n_rows, 3)).astype("float32")
+    cut = jena.WindowCutter(values, lookback=12, step=6)
+    starts = np.array([s for s in range(n_rows) if s + 12 - 6 < n_rows])  # the last row read is s + 6
+    x = cut(starts)
+    assert x.shape == (len(starts), 2, 3)
+    for s, window in zip(starts, x):
+        np.testing.assert_array_equal(window, values[s : s + 12 : 6])
+    for bad in (-1, starts[-1] + 1):
+        with pytest.raises(IndexError, match=f"starting at \\[{bad}\\] do not fit in {n_rows} rows"):
+            cut(np.array([0, bad]))
+    with pytest.raises(ValueError, match="multiple of step"):
+        jena.WindowCutter(values, lookback=10, step=6)
+
+
+def test_windows_are_independent_copies(series):
+    x, _ = jena.windows(series, np.array([300, 300]), lookback=60, step=3, delay=12)
+    x[0] += 1  # writing one sample changes neither the other nor the series
+    np.testing.assert_array_equal(x[1], series[240:300:3])
+
+
+def test_bad_time_names_the_line(tmp_path):
+    path = keras_csv(tmp_path / "bad_time.csv")
+    lines = path.read_text().splitlines()
+    lines[3] = "2009-01-01 00:30:00" + lines[3][len("01.01.2009 00:30:00"):]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(data.DataError, match=f"line 4: column 'Date Time' holds '2009-01-01 00:30:00', not a time"):
+        jena.read_csv(path)
+
+
+def test_fast_and_careful_parsers_agree(tmp_path):
+    path = roof_csv(tmp_path / "r.csv")
+    header = jena._split_header(path.read_text(encoding="latin-1").splitlines()[0])
+    fast, careful = jena._read_fast(path, header), jena._read_careful(path)
+    np.testing.assert_array_equal(fast[0], careful[0])
+    np.testing.assert_array_equal(fast[1], careful[1])
+    assert fast[1].flags.c_contiguous and careful[1].flags.c_contiguous
+
+
+def test_batches_of_each_part_stay_in_their_part(series):
+    prepared = jena.Prepared(None, jena.split_bounds(len(series)), None, series)
+    splits = prepared.batches(lookback=120, step=6, delay=12, batch_size=32, steps=4, seed=1)
+    assert len(splits.train) == 4 and splits.train.shuffle and not splits.validation.shuffle
+    for part, batches in enumerate(splits):
+        start, end = prepared.bounds[part]
+        assert batches.rows.min() - 120 >= start and batches.rows.max() + 12 < end
+    change = prepared.batches(lookback=120, step=6, delay=12, relative=True)
+    assert np.all(change.test[0][0][:, -1, :] == 0)
+    short = prepared.batches(lookback=60, step=3, delay=12, align_to=120)
+    for aligned, reference in zip(short, splits):
+        np.testing.assert_array_equal(aligned.rows, reference.rows)  # the same targets, shorter windows
+    assert short.test[0][0].shape[1] == 20
+    with pytest.raises(ValueError, match="at least lookback"):
+        prepared.batches(lookback=120, step=6, align_to=60)
+
+
+def test_fit_forecaster_is_reproducible(series):
+    from seqcnn import models
+
+    prepared = jena.Prepared(None, jena.split_bounds(len(series)), None, series)
+    splits = prepared.batches(lookback=600, step=6, delay=12, batch_size=16, steps=3)  # 100 steps
+    runs = [jena.fit_forecaster(models.jena_convnet, splits, epochs=2, verbose_log=False)[1] for _ in range(2)]
+    assert runs[0].history == runs[1].history
+    assert runs[0].history["loss"][1] != runs[0].history["loss"][0]

@@ -116,3 +116,43 @@ def test_main_without_chapters(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit):
         notebooks.main([])
+
+
+def test_book_chapters_get_the_colab_cell_of_the_config(tmp_path):
+    (tmp_path / "chapters").mkdir()
+    config = tmp_path / "_config.yml"
+    config.write_text("repository:\n  url: https://example.org/me/book\n  branch: dev\n")
+    md = tmp_path / "chapters" / "01_tiny.md"
+    md.write_text(CHAPTER)
+    assert notebooks.main([str(md)]) == 0
+    text = md.read_text()
+    assert text.count(notebooks.COLAB_TAG) == 1
+    assert text.index(notebooks.COLAB_TAG) < text.index("print(6 * 7)")
+    assert '"seqcnn[colab] @ git+https://example.org/me/book@dev"' in text
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    install, code = [c for c in nb.cells if c.cell_type == "code"]
+    assert install.metadata.tags == ["remove-cell", notebooks.COLAB_TAG] and install.outputs == []
+    assert code.outputs[0].text == "42\n"
+    assert notebooks.check(md) == []
+    assert notebooks.sync_colab_cell(md, config) is False  # idempotent
+
+    config.write_text("repository:\n  url: https://example.org/someone-else/book\n  branch: main\n")
+    (problem,) = notebooks.check(md)
+    assert "lacks the hidden Colab install cell" in problem and notebooks.EXECUTE_COMMAND in problem
+    assert notebooks.sync_colab_cell(md, config) is True
+    assert text.replace("me/book@dev", "someone-else/book@main") == md.read_text()
+
+
+def test_colab_cell_needs_a_repository(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("title: no repository\n")
+    with pytest.raises(ValueError, match="has no repository.url"):
+        notebooks.colab_cell(config)
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_colab_cell_installs_from_the_configured_repository(md):
+    import yaml
+
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    assert f"git+{repository['url']}@{repository['branch']}" in md.read_text()
