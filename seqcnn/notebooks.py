@@ -2,46 +2,59 @@
 
 Every chapter is a MyST Markdown notebook ``chapters/NN_name.md`` (the file
 people edit) paired with ``chapters/NN_name.ipynb`` (the executed copy that
-nbval validates and Jupyter Book renders). One command rebuilds every
-``.ipynb`` from its ``.md`` and executes it::
+nbval validates and Jupyter Book renders). One command brings every
+``.ipynb`` up to date with its ``.md``, like ``make``::
 
-    python -m seqcnn.notebooks            # every chapter
+    python -m seqcnn.notebooks            # the chapters that need it
     python -m seqcnn.notebooks chapters/01_conv1d.md
+    python -m seqcnn.notebooks --all      # execute every chapter
+    python -m seqcnn.notebooks --check    # is every .ipynb up to date?
+
+A chapter is executed when its code changed or a ``seqcnn`` module its code
+depends on changed (:func:`code_record`, which finds the modules with
+:mod:`seqcnn.dependencies`); when only its prose changed (Markdown cells,
+cell tags), the ``.ipynb`` is rewritten from the ``.md`` keeping every output,
+without a kernel (:func:`sync`).
 
 Every chapter of a book (a folder with ``_config.yml`` above ``chapters/``)
 starts with a hidden cell that installs ``seqcnn`` when the notebook runs on
 Colab, from the repository and branch that ``_config.yml`` names; the command
 writes that cell into the ``.md`` (:func:`colab_cell`).
 
-The executed notebook records, in its metadata, a hash of the code that
-produced its outputs: its own code cells and every source file of the
-``seqcnn`` package. :func:`check` recomputes that hash, so outputs that the
-current code did not produce are refused (``python -m seqcnn.notebooks
---check``, and the test suite).
+The executed notebook records, in ``metadata.seqcnn``, the hashes of the
+code that produced its outputs and an execution record: when it ran, how
+long it took, the versions, the CPU count and the data sets it read
+(:mod:`seqcnn.provenance`). :func:`check` recomputes the hashes, so outputs
+that the current code did not produce are refused (``--check``, and the test
+suite), with what changed.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import re
 import sys
 import time
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 import jupytext
 import nbformat
 from nbclient import NotebookClient
 
-__all__ = ["EXECUTE_COMMAND", "PACKAGE_DIR", "COLAB_TAG", "colab_cell", "sync_colab_cell", "source_hash", "execute",
-           "check", "main"]
+from seqcnn import dependencies
+
+__all__ = ["EXECUTE_COMMAND", "PACKAGE_DIR", "COLAB_TAG", "colab_cell", "sync_colab_cell", "code_record",
+           "source_hash", "execute", "sync", "status", "check", "main"]
 
 #: The command that syncs and executes every chapter (quoted in error messages).
 EXECUTE_COMMAND = "python -m seqcnn.notebooks"
-#: The folder of the seqcnn sources whose content is part of every notebook's hash.
+#: The package whose modules a chapter's code depends on (part of its hash when it imports them).
 PACKAGE_DIR = Path(__file__).resolve().parent
-_HASH_VERSION = "seqcnn-notebook-hash-v1"
+_HASH_VERSION = "seqcnn-notebook-hash-v2"
 #: Tag of the hidden first code cell that installs seqcnn on Colab.
 COLAB_TAG = "colab-install"
 _COLAB_BLOCK = re.compile(r"```\{code-cell\} ipython3\n:tags: \[remove-cell, " + COLAB_TAG + r"\]\n.*?\n```\n\n?", re.S)
@@ -131,12 +144,17 @@ def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8").replace("\r\n", "\n")
 
 
-def source_hash(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> str:
-    """Hash of everything that determines a notebook's outputs.
+def _code_sources(nb: nbformat.NotebookNode) -> list[str]:
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
 
-    That is the source of each code cell, in order, and the content of every
-    ``*.py`` file under ``package_dir`` (line endings normalised, so a
-    Windows checkout gives the same hash).
+
+def code_record(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> dict[str, object]:
+    """What determines a notebook's outputs, hashed: its code cells and the package modules they run.
+
+    The modules are those :func:`seqcnn.dependencies.chapter_modules` finds:
+    the ones the code cells import, the ones those import, and so on.
+    Markdown cells and cell tags are not part of it (prose edits need a
+    sync, not a re-execution).
 
     Parameters
     ----------
@@ -147,8 +165,33 @@ def source_hash(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> s
 
     Returns
     -------
-    str
-        A sha256 hex digest.
+    dict
+        ``code`` (sha256 of the code cells), ``modules`` (each module's path
+        relative to the package's parent, e.g. ``seqcnn/ops.py``, with the
+        sha256 of its source) and ``source_hash`` (sha256 of both).
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("from seqcnn import ops")])
+    >>> sorted(code_record(nb)["modules"])
+    ['seqcnn/__init__.py', 'seqcnn/ops.py']
+    """
+    package_dir = Path(package_dir)
+    code = hashlib.sha256(_HASH_VERSION.encode())
+    for source in _code_sources(nb):
+        code.update(b"\0cell\0" + source.encode())
+    modules = {
+        path.relative_to(package_dir.parent).as_posix(): hashlib.sha256(_text(path).encode()).hexdigest()
+        for path in dependencies.chapter_modules(_code_sources(nb), package_dir)
+    }
+    total = hashlib.sha256(code.hexdigest().encode())
+    for name, digest in sorted(modules.items()):
+        total.update(f"\0{name}\0{digest}".encode())
+    return {"source_hash": total.hexdigest(), "code": code.hexdigest(), "modules": modules}
+
+
+def source_hash(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> str:
+    """The ``source_hash`` of :func:`code_record`: one digest of everything that determines the outputs.
 
     Examples
     --------
@@ -158,14 +201,7 @@ def source_hash(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> s
     >>> source_hash(nb) == source_hash(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 2")]))
     False
     """
-    digest = hashlib.sha256(_HASH_VERSION.encode())
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            digest.update(b"\0cell\0" + cell.source.encode())
-    for path in sorted(package_dir.rglob("*.py")):
-        name = path.relative_to(package_dir).as_posix()
-        digest.update(b"\0file\0" + name.encode() + b"\0" + _text(path).encode())
-    return digest.hexdigest()
+    return code_record(nb, package_dir)["source_hash"]
 
 
 def _stable_cell_ids(nb: nbformat.NotebookNode) -> None:
@@ -181,15 +217,59 @@ def _paired(md_path: Path) -> Path:
     return md_path.with_suffix(".ipynb")
 
 
+def _from_markdown(md_path: Path) -> nbformat.NotebookNode:
+    """The notebook of ``md_path`` (its Colab cell synced first, in a book), without outputs."""
+    config = _book_config(md_path)
+    if config is not None:
+        sync_colab_cell(md_path, config)
+    nb = jupytext.read(md_path)
+    nb.metadata.pop("jupytext", None)
+    _stable_cell_ids(nb)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    return nb
+
+
+def _write(nb: nbformat.NotebookNode, target: Path) -> None:
+    """Write ``nb`` to ``target`` atomically (a reader never sees half a notebook)."""
+    tmp = target.with_name(target.name + ".tmp")
+    nbformat.write(nb, tmp)
+    tmp.replace(target)
+
+
+def _merged_streams(outputs: list) -> list:
+    """Consecutive prints to one stream as one output, however the kernel happened to flush them.
+
+    Examples
+    --------
+    >>> out = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("a\\n", "b\\n")]
+    >>> [o.text for o in _merged_streams(out)]
+    ['a\\nb\\n']
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+            previous["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
+#: Run in the chapter's kernel after its last cell (and not kept): what it ran with, as JSON.
+_PROBE = "import json as _json\nfrom seqcnn import provenance as _provenance\nprint(_json.dumps(_provenance.report()))"
+
+
 def execute(md_path: Path, timeout: int = 1200) -> float:
     """Rebuild ``md_path``'s paired ``.ipynb`` from it, execute it and save it.
 
     In a book (``_config.yml`` above the chapter's folder), the ``.md``
     first gets its Colab install cell (:func:`sync_colab_cell`). The kernel
-    runs in the chapter's folder with the current Python. The
-    notebook is written only if every cell ran without error (cells tagged
-    ``raises-exception`` may raise), with the hash of :func:`source_hash` in
-    ``metadata.seqcnn.source_hash``.
+    runs in the chapter's folder with the current Python. The notebook is
+    written only if every cell ran without error (cells tagged
+    ``raises-exception`` may raise), with :func:`code_record` and the
+    execution record (:func:`seqcnn.provenance.report`, plus when it ran and
+    for how long) in ``metadata.seqcnn``.
 
     Parameters
     ----------
@@ -201,7 +281,7 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
     Returns
     -------
     float
-        Seconds the execution took.
+        Seconds the chapter's cells took (kernel start included).
 
     Examples
     --------
@@ -209,19 +289,19 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "demo.md").write_text("```{code-cell} ipython3\\nprint(6 * 7)\\n```\\n")
     >>> seconds = execute(folder / "demo.md")
-    >>> nbformat.read(folder / "demo.ipynb", 4).cells[0].outputs[0].text
+    >>> nb = nbformat.read(folder / "demo.ipynb", 4)
+    >>> nb.cells[0].outputs[0].text
     '42\\n'
+    >>> sorted(nb.metadata.seqcnn.execution)
+    ['cpus', 'data', 'packages', 'python', 'seconds', 'started']
     """
     md_path = Path(md_path)
-    config = _book_config(md_path)
-    if config is not None:
-        sync_colab_cell(md_path, config)
-    nb = jupytext.read(md_path)
-    nb.metadata.pop("jupytext", None)
-    _stable_cell_ids(nb)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb = _from_markdown(md_path)
     # Hash the code before running it: a file edited during the run must not be credited.
-    code_hash = source_hash(nb)
+    record = code_record(nb)
+    started = datetime.now(timezone.utc)
+    nb.cells.append(nbformat.v4.new_code_cell(_PROBE))
+    marks: dict[int, float] = {}
     start = time.perf_counter()
     client = NotebookClient(
         nb,
@@ -229,15 +309,50 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
         kernel_name="python3",
         record_timing=False,
         resources={"metadata": {"path": str(md_path.parent.resolve())}},
+        on_cell_start=lambda cell, cell_index: marks.setdefault(cell_index, time.perf_counter()),
     )
     client.execute()
-    seconds = time.perf_counter() - start
-    nb.metadata["seqcnn"] = {"source_hash": code_hash}
-    target = _paired(md_path)
-    tmp = target.with_name(target.name + ".tmp")
-    nbformat.write(nb, tmp)
-    tmp.replace(target)
+    probe = nb.cells.pop()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _merged_streams(cell.outputs)
+    seconds = marks[len(nb.cells)] - start
+    facts = json.loads("".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout"))
+    nb.metadata["seqcnn"] = {
+        **record,
+        "execution": {"started": started.isoformat(timespec="seconds"), "seconds": round(seconds, 1), **facts},
+    }
+    _write(nb, _paired(md_path))
     return seconds
+
+
+def sync(md_path: Path) -> None:
+    """Rewrite ``md_path``'s ``.ipynb`` from the ``.md`` keeping every output, without a kernel.
+
+    For prose edits: Markdown cells and cell tags may have changed, the code
+    may not (:func:`status` must say ``"prose"``); each code cell keeps the
+    outputs and execution count it has in the ``.ipynb``, and the notebook
+    keeps its execution record.
+
+    Raises
+    ------
+    ValueError
+        If the code changed since the notebook was executed (the message
+        says to execute it).
+    """
+    md_path = Path(md_path)
+    state, reasons = status(md_path)
+    if state != "prose":
+        raise ValueError(f"{md_path.as_posix()} cannot be synced without a kernel: {'; '.join(reasons) or state}.")
+    old = nbformat.read(_paired(md_path), as_version=4)
+    nb = _from_markdown(md_path)
+    for new_cell, old_cell in zip((c for c in nb.cells if c.cell_type == "code"),
+                                  (c for c in old.cells if c.cell_type == "code"), strict=True):
+        new_cell.outputs = old_cell.outputs
+        new_cell.execution_count = old_cell.execution_count
+    nb.metadata["language_info"] = old.metadata.get("language_info", {})
+    nb.metadata["seqcnn"] = old.metadata["seqcnn"]
+    _write(nb, _paired(md_path))
 
 
 def _cell_view(cell: nbformat.NotebookNode) -> tuple:
@@ -245,21 +360,82 @@ def _cell_view(cell: nbformat.NotebookNode) -> tuple:
     return cell.cell_type, cell.source.strip(), metadata
 
 
-def check(md_path: Path) -> list[str]:
+def _what_changed(recorded: dict, current: dict) -> list[str]:
+    """In words, how the ``current`` :func:`code_record` differs from the ``recorded`` one."""
+    if "code" not in recorded:
+        return ["it has no record of its code, or one written by an older version of this command"]
+    changes = []
+    if recorded["code"] != current["code"]:
+        changes.append("its code cells changed")
+    old, new = recorded.get("modules", {}), current["modules"]
+    changes += [f"{name} changed" for name in sorted(set(old) & set(new)) if old[name] != new[name]]
+    changes += [f"it now depends on {name}" for name in sorted(set(new) - set(old))]
+    changes += [f"it no longer depends on {name}" for name in sorted(set(old) - set(new))]
+    return changes
+
+
+def status(md_path: Path, package_dir: Path = PACKAGE_DIR) -> tuple[str, list[str]]:
+    """How ``md_path``'s ``.ipynb`` stands against the ``.md`` and the package.
+
+    Parameters
+    ----------
+    md_path : pathlib.Path
+        The MyST Markdown chapter.
+    package_dir : pathlib.Path, optional
+        The package whose modules count; ``seqcnn`` itself by default.
+
+    Returns
+    -------
+    state : str
+        ``"up to date"``; ``"prose"`` when only Markdown cells or tags differ
+        (:func:`sync` fixes it without a kernel); ``"stale"`` when the code
+        or a module it depends on changed, or the notebook is missing,
+        unexecuted or has no record (:func:`execute` fixes it).
+    reasons : list of str
+        What differs, in words (empty when up to date).
+
+    Examples
+    --------
+    >>> status(Path("no_such_chapter.md"))
+    ('stale', ['no_such_chapter.ipynb is missing'])
+    """
+    md_path = Path(md_path)
+    nb_path = _paired(md_path)
+    if not nb_path.exists():
+        return "stale", [f"{nb_path.as_posix()} is missing"]
+    text_nb = jupytext.read(md_path)
+    nb = nbformat.read(nb_path, as_version=4)
+    recorded = nb.metadata.get("seqcnn", {})
+    current = code_record(text_nb, package_dir)
+    if recorded.get("source_hash") != current["source_hash"]:
+        return "stale", _what_changed(recorded, current)
+    if any(c.get("execution_count") is None for c in nb.cells if c.cell_type == "code"):
+        return "stale", [f"{nb_path.as_posix()} has code cells that were not executed"]
+    if "execution" not in recorded:
+        return "stale", [f"{nb_path.as_posix()} has no execution record"]
+    if [_cell_view(c) for c in text_nb.cells] != [_cell_view(c) for c in nb.cells]:
+        return "prose", ["its Markdown cells or cell tags changed"]
+    return "up to date", []
+
+
+def check(md_path: Path, package_dir: Path = PACKAGE_DIR) -> list[str]:
     """Problems that make ``md_path``'s paired notebook unfit to publish.
 
     Parameters
     ----------
     md_path : pathlib.Path
         The MyST Markdown chapter.
+    package_dir : pathlib.Path, optional
+        The package whose modules count; ``seqcnn`` itself by default.
 
     Returns
     -------
     list of str
         Empty if the ``.ipynb`` exists, has the same cells as the ``.md``, was
-        executed, and its outputs were produced by the current code (the hash
-        of :func:`source_hash` matches). Otherwise one message per problem,
-        each naming the file and the command to run.
+        executed, and its outputs were produced by the current code (its own
+        code cells and the modules they depend on, :func:`code_record`).
+        Otherwise one message per problem, each naming the file, what
+        changed and the command to run.
 
     Examples
     --------
@@ -267,12 +443,7 @@ def check(md_path: Path) -> list[str]:
     True
     """
     md_path = Path(md_path)
-    nb_path = _paired(md_path)
     fix = f"run `{EXECUTE_COMMAND} {md_path.as_posix()}` and commit both files"
-    if not nb_path.exists():
-        return [f"{nb_path.as_posix()} is missing: {fix}."]
-    text_nb = jupytext.read(md_path)
-    nb = nbformat.read(nb_path, as_version=4)
     problems = []
     config = _book_config(md_path)
     if config is not None and _with_colab_cell(_text(md_path), colab_cell(config)) != _text(md_path):
@@ -280,22 +451,30 @@ def check(md_path: Path) -> list[str]:
             f"{md_path.as_posix()} lacks the hidden Colab install cell for the repository that {config.name} names "
             f"(or names another one): {fix}."
         )
-    if [_cell_view(c) for c in text_nb.cells] != [_cell_view(c) for c in nb.cells]:
-        problems.append(f"{nb_path.as_posix()} and {md_path.as_posix()} have different cells: {fix}.")
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    if any(c.get("execution_count") is None for c in code):
-        problems.append(f"{nb_path.as_posix()} has code cells that were not executed: {fix}.")
-    recorded = nb.metadata.get("seqcnn", {}).get("source_hash")
-    if recorded != source_hash(text_nb):
+    state, reasons = status(md_path, package_dir)
+    nb_path = _paired(md_path).as_posix()
+    if state == "stale" and not _paired(md_path).exists():
+        problems.append(f"{reasons[0]}: {fix}.")
+    elif state == "stale":
         problems.append(
-            f"{nb_path.as_posix()} holds outputs that the current code did not produce "
-            f"(the chapter's code or the seqcnn package changed since it was executed): {fix}."
+            f"{nb_path} holds outputs that the current code did not produce ({'; '.join(reasons)}): "
+            f"{fix} (it re-executes the chapter)."
+        )
+    elif state == "prose":
+        problems.append(
+            f"{nb_path} and {md_path.as_posix()} have different cells ({reasons[0]}; the code is the same): "
+            f"{fix} (it copies the prose over, without re-executing)."
         )
     return problems
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: execute (default) or ``--check`` the given chapters.
+    """Command line: bring the chapters up to date (default), or ``--check`` them.
+
+    Like ``make``: a chapter whose code, or a ``seqcnn`` module its code
+    depends on, changed is executed; one whose prose (Markdown cells, tags)
+    changed is synced without a kernel; the others are left alone.
+    ``--all`` executes every chapter given.
 
     Parameters
     ----------
@@ -316,6 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=EXECUTE_COMMAND, description=__doc__.split("\n\n")[0])
     parser.add_argument("chapters", nargs="*", type=Path, help="MyST .md chapters (default: chapters/*.md)")
     parser.add_argument("--check", action="store_true", help="only check that the .ipynb files are up to date")
+    parser.add_argument("--all", action="store_true", help="execute every chapter given, even up-to-date ones")
     parser.add_argument("--timeout", type=int, default=1200, help="seconds one cell may run")
     args = parser.parse_args(argv)
     chapters = args.chapters or sorted(Path("chapters").glob("*.md"))
@@ -326,8 +506,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(problems) or f"{len(chapters)} notebook(s) up to date.")
         return 1 if problems else 0
     for md in chapters:
-        seconds = execute(md, timeout=args.timeout)
-        print(f"{md.as_posix()}: executed in {seconds:.1f} s -> {_paired(md).as_posix()}", flush=True)
+        config = _book_config(md)
+        if config is not None:
+            sync_colab_cell(md, config)
+        state, reasons = ("stale", ["--all"]) if args.all else status(md)
+        target = _paired(md).as_posix()
+        if state == "stale":
+            print(f"{md.as_posix()}: executing ({'; '.join(reasons)}) ...", flush=True)
+            seconds = execute(md, timeout=args.timeout)
+            print(f"{md.as_posix()}: executed in {seconds:.1f} s -> {target}", flush=True)
+        elif state == "prose":
+            start = time.perf_counter()
+            sync(md)
+            print(f"{md.as_posix()}: prose synced in {time.perf_counter() - start:.1f} s, outputs kept -> {target}")
+        else:
+            print(f"{md.as_posix()}: up to date")
     return 0
 
 

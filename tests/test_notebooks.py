@@ -1,11 +1,18 @@
 """The chapter notebooks: in sync with their .md, executed, and produced by the current code."""
 
+import json
+import os
+import platform
+import re
+from datetime import datetime
 from pathlib import Path
 
+import jupytext
 import nbformat
+import numpy as np
 import pytest
 
-from seqcnn import notebooks
+from seqcnn import notebooks, provenance
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
@@ -78,19 +85,186 @@ def test_code_edit_makes_outputs_stale(executed, tmp_path, capsys):
     assert "did not produce" in capsys.readouterr().out
 
 
-def test_package_edit_changes_the_hash(executed, tmp_path):
-    nb = nbformat.read(executed.with_suffix(".ipynb"), as_version=4)
-    package = tmp_path / "pkg"
+def _package(root, modules):
+    """Write a tiny package ``seqcnn`` under ``root`` (a module name -> source mapping)."""
+    package = root / "seqcnn"
     package.mkdir()
-    (package / "mod.py").write_text("X = 1\n")
+    (package / "__init__.py").write_text('"""A tiny package."""\n')
+    for name, source in modules.items():
+        (package / f"{name}.py").write_text(source)
+    return package
+
+
+def test_package_edit_changes_the_hash_of_the_chapters_that_import_it(executed, tmp_path):
+    package = _package(tmp_path, {"mod": "X = 1\n", "other": "Y = 1\n"})
+    nb = nbformat.read(executed.with_suffix(".ipynb"), as_version=4)
+    nb.cells[1].source = "from seqcnn import mod\nprint(mod.X)"
     before = notebooks.source_hash(nb, package)
+    assert sorted(notebooks.code_record(nb, package)["modules"]) == ["seqcnn/__init__.py", "seqcnn/mod.py"]
+    (package / "other.py").write_text("Y = 2\n")  # not imported: no effect
+    assert notebooks.source_hash(nb, package) == before
     (package / "mod.py").write_text("X = 2\n")
     assert notebooks.source_hash(nb, package) != before
     (package / "mod.py").write_text("X = 1\r\n")  # a Windows checkout hashes the same
     assert notebooks.source_hash(nb, package) == before
-    # Markdown cells do not count: prose edits need a sync, not a re-execution.
+    # Markdown cells and tags do not count: prose edits need a sync, not a re-execution.
     nb.cells[0].source += "\nMore prose."
+    nb.cells[1].metadata["tags"] = ["hide-output"]
     assert notebooks.source_hash(nb, package) == before
+
+
+TRIO = {
+    # c imports b inside a function, b imports a at the top: a change to a reaches every chapter of c.
+    "a": "A = 1\n",
+    "b": "from seqcnn import a\n\nB = a.A + 1\n",
+    "c": "def c():\n    from seqcnn.b import B\n    return B + 1\n",
+    "d": "from .a import A\n\nD = A\n",
+    "lonely": "L = 0\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("edited", "stale"),
+    [("a", {"uses_a", "uses_c", "uses_d"}), ("b", {"uses_c"}), ("c", {"uses_c"}), ("d", {"uses_d"}),
+     ("lonely", set()), ("__init__", {"uses_a", "uses_c", "uses_d"})],
+)
+def test_a_module_edit_stales_exactly_the_chapters_that_depend_on_it(tmp_path, edited, stale):
+    package = _package(tmp_path, TRIO)
+    chapters = {
+        "uses_a": "import seqcnn.a as alias\nprint(alias.A)",
+        "uses_c": "from seqcnn.c import c\nprint(c())",
+        "uses_d": "from seqcnn import d\nprint(d.D)",
+        "uses_none": "print(6 * 7)",
+    }
+    for name, code in chapters.items():
+        (tmp_path / f"{name}.md").write_text(CHAPTER.replace("print(6 * 7)", code))
+        nb = jupytext.read(tmp_path / f"{name}.md")
+        nb.cells[1].execution_count = 1
+        nb.metadata["seqcnn"] = {**notebooks.code_record(nb, package), "execution": {"seconds": 1.0}}
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+        assert notebooks.status(tmp_path / f"{name}.md", package) == ("up to date", [])
+    path = package / f"{edited}.py"
+    path.write_text(path.read_text() + "# edited\n")
+    found = {name for name in chapters if notebooks.status(tmp_path / f"{name}.md", package)[0] == "stale"}
+    assert found == stale
+    for name in stale:
+        (problem,) = notebooks.check(tmp_path / f"{name}.md", package)
+        assert f"seqcnn/{edited}.py changed" in problem and "re-executes" in problem
+
+
+def test_editing_imdb_stales_exactly_the_imdb_chapter(tmp_path):
+    import shutil
+
+    package = tmp_path / "seqcnn"
+    shutil.copytree(notebooks.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+    (package / "imdb.py").write_text((package / "imdb.py").read_text() + "# edited\n")
+    after = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+    changed = {name for name in after if after[name]["source_hash"] != before[name]["source_hash"]}
+    assert changed == {"03_imdb.md"}
+    assert notebooks._what_changed(before["03_imdb.md"], after["03_imdb.md"]) == ["seqcnn/imdb.py changed"]
+
+
+def test_editing_ops_stales_the_chapters_that_use_it_directly_or_through_plots():
+    users = {md.name for md in CHAPTERS
+             if "seqcnn/ops.py" in notebooks.code_record(jupytext.read(md))["modules"]}
+    direct = {md.name for md in CHAPTERS if re.search(r"from seqcnn import [^\n]*\b(ops|plots)\b", md.read_text())}
+    assert users == direct and {"01_conv1d.md", "02_pooling.md"} <= users
+
+
+def test_prose_edit_is_synced_without_a_kernel(executed, tmp_path, monkeypatch, capsys):
+    md = tmp_path / executed.name
+    md.write_text(CHAPTER.replace("# A tiny chapter", "# A tiny chapter\n\nNew prose.").replace(
+        "```{code-cell} ipython3\n", "```{code-cell} ipython3\n:tags: [hide-output]\n\n"))
+    md.with_suffix(".ipynb").write_bytes(executed.with_suffix(".ipynb").read_bytes())
+    assert notebooks.status(md)[0] == "prose"
+
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("a kernel was started for a prose-only edit")
+
+    monkeypatch.setattr(notebooks, "NotebookClient", no_kernel)
+    assert notebooks.main([str(md)]) == 0
+    assert "prose synced" in capsys.readouterr().out
+    old = nbformat.read(executed.with_suffix(".ipynb"), as_version=4)
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    assert "New prose." in nb.cells[0].source
+    assert nb.cells[1].metadata.tags == ["hide-output"]
+    assert nb.cells[1].outputs == old.cells[1].outputs and nb.cells[1].execution_count == 1
+    assert nb.metadata.seqcnn == old.metadata.seqcnn
+    assert notebooks.check(md) == []
+    assert notebooks.main([str(md)]) == 0 and "up to date" in capsys.readouterr().out
+
+
+def test_sync_refuses_changed_code(executed, tmp_path):
+    md = tmp_path / executed.name
+    md.write_text(CHAPTER.replace("6 * 7", "6 * 9"))
+    md.with_suffix(".ipynb").write_bytes(executed.with_suffix(".ipynb").read_bytes())
+    with pytest.raises(ValueError, match="cannot be synced without a kernel: its code cells changed"):
+        notebooks.sync(md)
+
+
+def test_all_executes_up_to_date_chapters(executed, tmp_path, capsys):
+    md = tmp_path / executed.name
+    md.write_text(CHAPTER)
+    md.with_suffix(".ipynb").write_bytes(executed.with_suffix(".ipynb").read_bytes())
+    assert notebooks.main([str(md)]) == 0 and "up to date" in capsys.readouterr().out
+    assert notebooks.main(["--all", str(md)]) == 0 and "executed in" in capsys.readouterr().out
+
+
+def test_execution_record_names_versions_and_data(tmp_path):
+    data_file = tmp_path / "notes.txt"
+    data_file.write_text("hello")
+    md = tmp_path / "reads.md"
+    md.write_text(CHAPTER.replace(
+        "print(6 * 7)", f"from seqcnn import provenance\nprovenance.record({str(data_file)!r}, 'notes.txt')"))
+    seconds = notebooks.execute(md)
+    facts = nbformat.read(md.with_suffix(".ipynb"), as_version=4).metadata.seqcnn.execution
+    assert facts["data"] == [{"name": "notes.txt", "bytes": 5, "sha256": "2cf24dba5fb0"}]
+    assert facts["seconds"] == round(seconds, 1) and 0 < seconds < 120
+    assert facts["python"] == platform.python_version() and facts["cpus"] == os.cpu_count()
+    assert facts["packages"]["numpy"] == np.__version__
+    assert datetime.fromisoformat(facts["started"]).tzinfo is not None
+    (row,) = provenance.execution_rows([md.with_suffix(".ipynb")])
+    assert row["chapter"] == "reads" and row["title"] == "A tiny chapter" and "notes.txt (0.0 kB" in row["data"]
+
+
+def test_a_notebook_without_record_is_stale(executed, tmp_path):
+    md = tmp_path / executed.name
+    md.write_text(CHAPTER)
+    nb = nbformat.read(executed.with_suffix(".ipynb"), as_version=4)
+    del nb.metadata.seqcnn["execution"]
+    nbformat.write(nb, md.with_suffix(".ipynb"))
+    assert notebooks.status(md) == ("stale", [f"{md.with_suffix('.ipynb').as_posix()} has no execution record"])
+    with pytest.raises(ValueError, match="has no execution record: run `python -m seqcnn.notebooks"):
+        provenance.execution_rows([md.with_suffix(".ipynb")])
+
+
+#: Absolute paths of a machine, as they would show in an output.
+MACHINE_PATH = re.compile(r"(?<![\w.])(/work/|/home/|/tmp/|/root/|/Users/|/var/folders/|[A-Za-z]:\\Users\\)")
+
+
+def _machine_paths(text):
+    found = MACHINE_PATH.findall(text)
+    for own in {f"{ROOT}/", f"{Path.home()}/", f"{os.environ.get('SEQCNN_DATA_DIR') or ROOT}/"}:
+        if own in text:
+            found.append(own)
+    return found
+
+
+@pytest.mark.parametrize("nb_path", sorted((ROOT / "chapters").glob("*.ipynb")), ids=lambda p: p.name)
+def test_no_machine_path_in_a_committed_notebook(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    shown = [json.dumps(nb.metadata)]
+    for cell in nb.cells:
+        shown += [json.dumps(output) for output in cell.get("outputs", [])]
+    found = sorted({hit for text in shown for hit in _machine_paths(text)})
+    assert not found, f"{nb_path.name} shows paths of the machine that ran it: {found}"
+
+
+def test_the_machine_path_scan_can_fail():
+    assert _machine_paths("reading /work/shared/data/aclImdb") == ["/work/"]
+    assert _machine_paths(f"saved in {Path.home()}/x")
+    assert not _machine_paths("reading aclImdb in $SEQCNN_DATA_DIR; 10/tmp/x is a ratio? no: 3/4")
 
 
 def test_unexecuted_notebook_is_refused(executed, tmp_path):
