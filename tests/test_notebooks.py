@@ -330,3 +330,21 @@ def test_chapter_colab_cell_installs_from_the_configured_repository(md):
 
     repository = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
     assert f"git+{repository['url']}@{repository['branch']}" in md.read_text()
+
+
+def test_what_changed_names_new_and_dropped_modules_and_old_records(executed, tmp_path):
+    package = _package(tmp_path, {"a": "A = 1\n", "b": "B = 1\n"})
+    nb = jupytext.read(executed)
+    nb.cells[1].source = "from seqcnn import a"
+    old = notebooks.code_record(nb, package)
+    nb.cells[1].source = "from seqcnn import b"
+    new = notebooks.code_record(nb, package)
+    assert notebooks._what_changed(old, new) == [
+        "its code cells changed", "it now depends on seqcnn/b.py", "it no longer depends on seqcnn/a.py"]
+    md = tmp_path / executed.name
+    md.write_text(CHAPTER)
+    bare = nbformat.read(executed.with_suffix(".ipynb"), as_version=4)
+    del bare.metadata["seqcnn"]
+    nbformat.write(bare, md.with_suffix(".ipynb"))
+    state, (reason,) = notebooks.status(md)
+    assert state == "stale" and "no record of its code" in reason
