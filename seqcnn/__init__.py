@@ -12,8 +12,10 @@ data
     Finding, downloading and verifying the data sets.
 imdb
     Reading, splitting and vectorizing the IMDB movie reviews.
+jena_csv
+    Reading the Jena weather CSV and cleaning its quirks (repeated rows, gaps, -9999), with a report.
 jena
-    Reading, splitting, normalizing and windowing the Jena weather record.
+    Finding, splitting, normalizing and windowing the Jena weather record.
 benchmark
     The 2020 notes' loader and generator against seqcnn's (``python -m seqcnn.benchmark``).
 models

@@ -1,7 +1,9 @@
 """Find the course data sets: in ``$SEQCNN_DATA_DIR``, in the cache, or by downloading them.
 
-Downloads are checked against a pinned sha256, written atomically and extracted
-safely, so nothing half-written is ever left in the cache.
+Downloads are checked against a pinned sha256 (or, for the Jena zip, whose
+sha256 is not known, against the facts pinned in :class:`ZipPins`), written
+atomically and extracted safely, so nothing half-written is ever left in the
+cache.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ import tarfile
 import tempfile
 import urllib.request
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from seqcnn import provenance
 
 _CHUNK = 1 << 20  # read and hash downloads 1 MiB at a time
 
@@ -38,6 +44,104 @@ class UnsafeArchiveError(DataError):
 
 
 @dataclass(frozen=True)
+class ZipPins:
+    """What is known of a zipped CSV whose sha256 is not: every download is checked against it.
+
+    Parameters
+    ----------
+    size : int
+        Bytes of the zip.
+    member : str
+        Name of the CSV inside the zip.
+    prefix_bytes : int
+        Length of a known beginning of the CSV.
+    prefix_sha256 : str
+        sha256 of those first `prefix_bytes` bytes.
+    header : str
+        The CSV's first line, without its line end.
+    rows : int
+        Data rows (lines after the header).
+    last_row_start : str
+        How the last row begins.
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> text = b"t,x\\n1,5\\n2,6\\n"
+    >>> pins = ZipPins(0, "a.csv", 8, hashlib.sha256(text[:8]).hexdigest(), "t,x", 2, "2,")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     with zipfile.ZipFile(Path(folder) / "a.zip", "w") as zf:
+    ...         zf.writestr("a.csv", text)
+    ...     pins = ZipPins(**{**vars(pins), "size": (Path(folder) / "a.zip").stat().st_size})
+    ...     digests = pins.check(Path(folder) / "a.zip", "https://example.org/a.zip")
+    >>> sorted(digests), digests["a.csv"] == hashlib.sha256(text).hexdigest()
+    (['a.csv', 'a.zip'], True)
+    """
+
+    size: int
+    member: str
+    prefix_bytes: int
+    prefix_sha256: str
+    header: str
+    rows: int
+    last_row_start: str
+
+    def check(self, archive: Path, url: str) -> dict[str, str]:
+        """Check a zip downloaded from `url`; return the sha256 of the zip and of the CSV, by name.
+
+        Raises
+        ------
+        ChecksumError
+            Naming every fact that does not hold.
+        """
+        archive = Path(archive)
+        wrong = []
+        if archive.stat().st_size != self.size:
+            wrong.append(f"it has {archive.stat().st_size:,} bytes, not {self.size:,}")
+        else:
+            try:
+                facts = _csv_facts(archive, self.member, self.prefix_bytes)
+            except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as err:
+                wrong.append(f"it is not a readable zip holding {self.member} ({err})")
+            else:
+                facts["last row start"] = facts["last row"][: len(self.last_row_start)]
+                expected = {"sha256 of the first bytes": self.prefix_sha256, "header": self.header,
+                            "data rows": self.rows, "last row start": self.last_row_start}
+                for what, value in expected.items():
+                    if facts[what] != value:
+                        wrong.append(f"its {what} is {facts[what]!r}, not {value!r}")
+        if wrong:
+            raise ChecksumError(
+                f"The file downloaded from {url} is not the expected one: " + "; ".join(wrong) + ".\n"
+                "The file was removed. Try again, or report the problem if it persists."
+            )
+        return {url.rsplit("/", 1)[-1]: sha256sum(archive), self.member: facts["sha256"]}
+
+
+def _csv_facts(archive: Path, member: str, prefix_bytes: int) -> dict:
+    """Stream a zipped CSV once: sha256 of it and of its first bytes, header, data rows, last row."""
+    digest, prefix = hashlib.sha256(), hashlib.sha256()
+    seen, newlines, first, tail = 0, 0, b"", b""
+    with zipfile.ZipFile(archive) as zf, zf.open(member) as csv:
+        while chunk := csv.read(_CHUNK):
+            digest.update(chunk)
+            prefix.update(chunk[: max(0, prefix_bytes - seen)])
+            seen += len(chunk)
+            newlines += chunk.count(b"\n")
+            first = first or chunk
+            tail = (tail + chunk)[-4096:]
+    lines = newlines + (0 if tail.endswith(b"\n") or not tail else 1)
+    last = tail.rstrip(b"\r\n").rsplit(b"\n", 1)[-1].decode("latin-1")
+    return {
+        "sha256": digest.hexdigest(),
+        "sha256 of the first bytes": prefix.hexdigest() if seen >= prefix_bytes else f"(only {seen:,} bytes)",
+        "header": first.split(b"\n", 1)[0].rstrip(b"\r").decode("latin-1"),
+        "data rows": lines - 1,
+        "last row": last,
+    }
+
+
+@dataclass(frozen=True)
 class DatasetSpec:
     """Where a data set lives on disk and where to download it from.
 
@@ -50,11 +154,14 @@ class DatasetSpec:
     url : str
         Official download address.
     sha256 : str
-        sha256 of the downloaded file; ``""`` if none is pinned (never downloaded then).
+        sha256 of the downloaded file; ``""`` if none is pinned (then it is
+        downloaded only if `pins` are given).
     archive : {"tar.gz", "zip", ""}
         Kind of the downloaded file; ``""`` for a plain file saved as `relpath`.
     check : tuple of str
         Sub-paths of `relpath` that must exist for a copy to count as complete.
+    pins : ZipPins, optional
+        Facts a downloaded zip must match (checked as well as `sha256`, if any).
 
     Examples
     --------
@@ -69,10 +176,13 @@ class DatasetSpec:
     sha256: str
     archive: str = ""
     check: tuple[str, ...] = ()
+    pins: ZipPins | None = None
 
     def __post_init__(self) -> None:
         if self.archive not in ("tar.gz", "zip", ""):
             raise ValueError(f"archive must be 'tar.gz', 'zip' or '', not {self.archive!r}")
+        if self.pins is not None and self.archive != "zip":
+            raise ValueError("pins describe a zip: give archive='zip'")
 
 
 # sha256 and size (84125825 bytes) from tensorflow/datasets,
@@ -86,9 +196,22 @@ IMDB = DatasetSpec(
     check=("train/pos", "train/neg", "test/pos", "test/neg"),
 )
 
-# No public source pinning the sha256 of this zip was found, so none is given and
-# `locate` will not download it by itself.  Known: it is 13568290 bytes (a Keras
-# download log) and holds jena_climate_2009_2016.csv plus a __MACOSX/ entry.
+# No public source pins the sha256 of this zip, so every download is checked against what
+# is known instead: its size (13,568,290 bytes, from a Keras download log); the sha256 of the
+# CSV's first 10,793,051 bytes, which are the first two years of the record, byte for byte
+# (../shared/data/jena/jena_climate_2009_2010.csv); the Keras header, 420,551 data rows and
+# the last row's time.  A verified download prints the full file's sha256, to be pinned here.
+JENA_PINS = ZipPins(
+    size=13_568_290,
+    member="jena_climate_2009_2016.csv",
+    prefix_bytes=10_793_051,
+    prefix_sha256="3624e7e339c854d4d9f65d8d9630fe23df364627be7a3400520dba904162aa82",
+    header='"Date Time","p (mbar)","T (degC)","Tpot (K)","Tdew (degC)","rh (%)","VPmax (mbar)",'
+    '"VPact (mbar)","VPdef (mbar)","sh (g/kg)","H2OC (mmol/mol)","rho (g/m**3)","wv (m/s)",'
+    '"max. wv (m/s)","wd (deg)"',
+    rows=420_551,
+    last_row_start="01.01.2017 00:00:00,",
+)
 JENA = DatasetSpec(
     name="jena_climate_2009_2016",
     relpath="jena_climate_2009_2016.csv",
@@ -96,6 +219,7 @@ JENA = DatasetSpec(
     "jena_climate_2009_2016.csv.zip",
     sha256="",
     archive="zip",
+    pins=JENA_PINS,
 )
 
 
@@ -161,7 +285,8 @@ def locate(spec: DatasetSpec, download: bool | None = None) -> Path:
         If no complete copy is found and downloading is not allowed, not
         possible (no pinned sha256) or fails (network error).
     ChecksumError, UnsafeArchiveError
-        If the download is corrupt or the archive is unsafe.
+        If the download is corrupt (or does not match ``spec.pins``) or the
+        archive is unsafe.
 
     Examples
     --------
@@ -177,28 +302,63 @@ def locate(spec: DatasetSpec, download: bool | None = None) -> Path:
     folders = data_dir_candidates()
     for folder in folders:
         if _is_complete(folder / spec.relpath, spec.check):
+            provenance.record(folder / spec.relpath, spec.relpath)
             return folder / spec.relpath
     if download is None:
         download = os.environ.get("SEQCNN_OFFLINE") != "1"
     if not download:
         reason = "Downloading is switched off (download=False or SEQCNN_OFFLINE=1)."
-    elif not spec.sha256:
+    elif not spec.sha256 and spec.pins is None:
         reason = "No sha256 is pinned for it, so it is not downloaded automatically."
     else:
         try:
-            return _download(spec, cache_dir())
+            found = _download(spec, cache_dir())
+            provenance.record(found, spec.relpath)
+            return found
         except (OSError, http.client.HTTPException) as err:  # includes URLError, timeouts
             reason = f"Downloading it failed: {err}"
     raise DataNotFoundError(_not_found_message(spec, folders, reason))
 
 
-def fetch(url: str, dest: Path, sha256: str) -> Path:
-    """Download `url` to `dest`; `dest` appears only once complete and sha256-verified.
+def display_name(path: str | Path) -> str:
+    """Where a located data set is, in words that do not show this machine's folders.
+
+    Printed outputs are published, so they name the data folder by the
+    variable or role that chose it, never by its absolute path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     with mock.patch.dict("os.environ", {"SEQCNN_DATA_DIR": folder}):
+    ...         print(display_name(Path(folder) / "aclImdb"))
+    aclImdb in $SEQCNN_DATA_DIR
+    >>> display_name("/somewhere/else/weather.csv")
+    'weather.csv'
+    """
+    path = Path(path).resolve()
+    places = [(cache_dir(), "the seqcnn cache folder")]
+    if os.environ.get("SEQCNN_DATA_DIR"):
+        places.insert(0, (Path(os.environ["SEQCNN_DATA_DIR"]), "$SEQCNN_DATA_DIR"))
+    for folder, label in places:
+        if path.is_relative_to(folder.resolve()):
+            return f"{path.relative_to(folder.resolve()).as_posix()} in {label}"
+    return path.name
+
+
+def fetch(url: str, dest: Path, sha256: str, verify: Callable[[Path], object] | None = None) -> Path:
+    """Download `url` to `dest`; `dest` appears only once complete and verified.
+
+    `sha256` may be ``""`` only if `verify` is given: a function that checks
+    the downloaded (temporary) file and raises :class:`ChecksumError` if it
+    is not the expected one.
 
     Raises
     ------
     ChecksumError
-        If the download does not have the expected sha256 (it is then deleted).
+        If the download does not have the expected sha256 or fails `verify`
+        (it is then deleted).
 
     Examples
     --------
@@ -210,7 +370,7 @@ def fetch(url: str, dest: Path, sha256: str) -> Path:
     ...     print(fetch(source.as_uri(), Path(folder) / "copy.txt", digest).read_bytes())
     b'abc'
     """
-    if len(sha256) != 64:
+    if len(sha256) != 64 and (sha256 or verify is None):
         raise ValueError(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -222,13 +382,17 @@ def fetch(url: str, dest: Path, sha256: str) -> Path:
             while chunk := response.read(_CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
-        if digest.hexdigest() != sha256.lower():
+            if getattr(response, "length", None):  # the server announced more than it sent
+                raise http.client.IncompleteRead(b"", response.length)
+        if sha256 and digest.hexdigest() != sha256.lower():
             raise ChecksumError(
                 f"The file downloaded from {url} is corrupt or has changed.\n"
                 f"Expected sha256 {sha256.lower()}\n"
                 f"but got sha256  {digest.hexdigest()}.\n"
                 "The file was removed. Try again, or report the problem if it persists."
             )
+        if verify is not None:
+            verify(tmp)
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -357,13 +521,19 @@ def _download(spec: DatasetSpec, folder: Path) -> Path:
     print(f"Downloading {spec.name} from {spec.url} into {folder} ...", file=sys.stderr)
     if not spec.archive:
         return fetch(spec.url, target, spec.sha256)
-    archive = fetch(spec.url, folder / spec.url.rsplit("/", 1)[-1], spec.sha256)
+    digests = {}
+    verify = None if spec.pins is None else lambda tmp: digests.update(spec.pins.check(tmp, spec.url))
+    archive = fetch(spec.url, folder / spec.url.rsplit("/", 1)[-1], spec.sha256, verify)
     try:
         extract(archive, folder, spec.archive)
     finally:
         archive.unlink(missing_ok=True)
     if not _is_complete(target, spec.check):
         raise DataError(f"The archive {spec.url} did not contain a complete {spec.relpath}.")
+    if digests and not spec.sha256:  # once, so that the download's sha256 can be pinned
+        print(f"Verified {spec.name} against its pinned size and contents. Its sha256 is not pinned yet:")
+        for name, digest in digests.items():
+            print(f"  sha256 {digest}  {name}")
     return target
 
 

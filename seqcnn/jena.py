@@ -1,9 +1,8 @@
-"""The Jena weather record: read the CSV, split in time, normalize, cut windows.
+"""The Jena weather record: find the CSV, split in time, normalize, cut windows.
 
-The Keras file ``jena_climate_2009_2016.csv`` and the station's newer
-``mpi_roof_*.csv`` files share their first 15 columns: a timestamp and 14
-measurements. :func:`read_csv` reads either by column name and keeps the 14
-Keras features, in the Keras order.
+Reading and cleaning the CSV is :mod:`seqcnn.jena_csv`; its :func:`read_csv`,
+:class:`Weather`, :class:`LoadReport`, :data:`FEATURES` and :data:`TEMPERATURE`
+are also available here.
 """
 
 from __future__ import annotations
@@ -16,7 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from seqcnn import data
+from seqcnn import data, provenance
+from seqcnn.jena_csv import FEATURES, TEMPERATURE, LoadReport, Weather, read_csv
 from seqcnn.runtime import quiet_environment
 
 quiet_environment()  # TensorFlow's log settings must be in place before Keras loads it.
@@ -30,9 +30,11 @@ __all__ = [
     "TEMPERATURE",
     "JENA_CSV_ENV",
     "Weather",
+    "LoadReport",
     "read_csv",
     "locate_csv",
     "split_bounds",
+    "rows_needed",
     "Normalizer",
     "window_rows",
     "WindowCutter",
@@ -45,145 +47,8 @@ __all__ = [
     "prepare",
 ]
 
-#: The 14 measurements of the Keras file, in its order.
-FEATURES = (
-    "p (mbar)", "T (degC)", "Tpot (K)", "Tdew (degC)", "rh (%)", "VPmax (mbar)", "VPact (mbar)",
-    "VPdef (mbar)", "sh (g/kg)", "H2OC (mmol/mol)", "rho (g/m**3)", "wv (m/s)", "max. wv (m/s)", "wd (deg)",
-)  # fmt: skip
-#: Column index of the temperature among :data:`FEATURES`.
-TEMPERATURE = FEATURES.index("T (degC)")
 #: Environment variable naming a specific CSV file for the Jena chapters.
 JENA_CSV_ENV = "SEQCNN_JENA_CSV"
-_TIME = "Date Time"
-_TIME_FORMAT = "%d.%m.%Y %H:%M:%S"
-
-
-@dataclass(frozen=True)
-class Weather:
-    """Measurements of one CSV file: ``values[i]`` was taken at ``times[i]``."""
-
-    path: Path
-    times: np.ndarray
-    values: np.ndarray
-
-    @property
-    def temperature(self) -> np.ndarray:
-        """The ``T (degC)`` column."""
-        return self.values[:, TEMPERATURE]
-
-
-def _split_header(line: str) -> list[str]:
-    return [name.strip().strip('"') for name in line.rstrip("\r\n").split(",")]
-
-
-def read_csv(path: str | Path) -> Weather:
-    """Read a Jena weather CSV (Keras or ``mpi_roof`` format) by column name.
-
-    The header may be Latin-1 (the ``mpi_roof`` files write ``²`` and ``µ``
-    in extra columns) and lines may end in CRLF. Extra columns are ignored.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The CSV file.
-
-    Returns
-    -------
-    Weather
-        Timestamps (``datetime64[m]``) and a float32 array of the 14
-        :data:`FEATURES`, in that order.
-
-    Raises
-    ------
-    seqcnn.data.DataError
-        If a feature column is missing (naming the columns and the file) or a
-        cell is not a number (naming the line, the column and the value).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> path = Path(tempfile.mkdtemp()) / "tiny.csv"
-    >>> header = '"Date Time",' + ",".join(f'"{name}"' for name in FEATURES)
-    >>> rows = ["01.01.2009 00:10:00," + ",".join(str(i) for i in range(14)),
-    ...         "01.01.2009 00:20:00," + ",".join(str(-i) for i in range(14))]
-    >>> _ = path.write_text("\\n".join([header, *rows]) + "\\n")
-    >>> weather = read_csv(path)
-    >>> weather.values.shape, weather.temperature.tolist(), str(weather.times[1])
-    ((2, 14), [1.0, -1.0], '2009-01-01T00:20')
-    """
-    path = Path(path)
-    with open(path, encoding="latin-1", newline="") as file:
-        header = _split_header(file.readline())
-    missing = [name for name in (_TIME, *FEATURES) if name not in header]
-    if missing:
-        raise data.DataError(
-            f"{path} lacks the column(s) {', '.join(repr(m) for m in missing)}: a Jena weather CSV needs "
-            f"{_TIME!r} and the 14 Keras features. Its header has: {', '.join(header)}."
-        )
-    try:
-        times, values = _read_fast(path, header)
-        if not np.isfinite(values).all():
-            raise ValueError("a cell holds nan or inf")
-    except ValueError:  # pyarrow's errors name no line: find the bad cell the careful way
-        times, values = _read_careful(path)
-    if not np.isfinite(values).all():  # "inf" and "nan" parse as numbers
-        row, col = np.argwhere(~np.isfinite(values))[0]
-        raise data.DataError(
-            f"{path}, line {row + 2}: column {FEATURES[col]!r} holds {values[row, col]}, not a finite number. "
-            "Fix or remove that line."
-        )
-    return Weather(path, times, values)
-
-
-def _read_fast(path: Path, header: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Parse with pyarrow's multithreaded CSV reader; any bad cell raises ``ValueError``.
-
-    The header was read already (it may be Latin-1): the rows are plain ASCII,
-    so pyarrow reads the bytes without transcoding the file.
-    """
-    import pyarrow as pa
-    from pyarrow import csv
-
-    table = csv.read_csv(
-        path,
-        read_options=csv.ReadOptions(skip_rows=1, column_names=header, block_size=1 << 20),
-        convert_options=csv.ConvertOptions(
-            include_columns=[_TIME, *FEATURES],
-            column_types={_TIME: pa.timestamp("s"), **{name: pa.float32() for name in FEATURES}},
-            timestamp_parsers=[_TIME_FORMAT],
-            null_values=[],  # an empty cell is an error, not a missing value
-            strings_can_be_null=False,
-        ),
-    )
-    # C order: one time step's 14 features side by side, so that windows copy contiguous rows.
-    values = np.empty((table.num_rows, len(FEATURES)), dtype="float32")
-    for col, name in enumerate(FEATURES):
-        values[:, col] = table.column(name).to_numpy()
-    return table.column(_TIME).to_numpy().astype("datetime64[m]"), values
-
-
-def _read_careful(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Parse with pandas, keeping text where a cell is not a number, to name the bad line."""
-    import pandas as pd
-
-    table = pd.read_csv(path, encoding="latin-1", usecols=[_TIME, *FEATURES], na_filter=False, dtype=str)
-    for name in FEATURES:
-        numbers = pd.to_numeric(table[name], errors="coerce")
-        if numbers.isna().any():
-            row = int(np.flatnonzero(numbers.isna())[0])
-            raise data.DataError(
-                f"{path}, line {row + 2}: column {name!r} holds {table[name].iloc[row]!r}, "
-                "not a number. Fix or remove that line."
-            )
-    times = pd.to_datetime(table[_TIME], format=_TIME_FORMAT, errors="coerce")
-    if times.isna().any():
-        row = int(np.flatnonzero(times.isna())[0])
-        raise data.DataError(
-            f"{path}, line {row + 2}: column {_TIME!r} holds {table[_TIME].iloc[row]!r}, not a time like "
-            "'01.01.2009 00:10:00' (day.month.year hour:minute:second). Fix or remove that line."
-        )
-    values = np.ascontiguousarray(table[list(FEATURES)].astype("float32").to_numpy())
-    return times.to_numpy().astype("datetime64[m]"), values
 
 
 def locate_csv() -> Path:
@@ -219,6 +84,7 @@ def locate_csv() -> Path:
         path = Path(chosen)
         if not path.is_file():
             raise data.DataError(f"{JENA_CSV_ENV} is set to {chosen}, which is not a file. Fix or unset it.")
+        provenance.record(path, path.name)
         return path
     try:
         return data.locate(data.JENA)
@@ -253,6 +119,25 @@ def split_bounds(n: int, fractions: tuple[float, ...] = (0.5, 0.25, 0.25)) -> li
         raise ValueError(f"fractions must be positive and add up to 1, got {fractions}")
     edges = [0, *(round(n * c) for c in np.cumsum(fractions)[:-1]), n]
     return list(zip(edges[:-1], edges[1:]))
+
+
+def rows_needed(span: int, fractions: tuple[float, ...] = (0.5, 0.25, 0.25)) -> int:
+    """The fewest rows for which every part of :func:`split_bounds` holds a window and its target.
+
+    A part holds one if it is longer than ``span``, the window's length plus
+    the delay of its target.
+
+    Examples
+    --------
+    >>> rows_needed(1440 + 144)  # 10-day windows, 24 hours ahead: about 44 days
+    6340
+    >>> [end - start for start, end in split_bounds(6340)]
+    [3170, 1585, 1585]
+    """
+    n = max(len(fractions), int((span + 1) / min(fractions)) - len(fractions))
+    while any(end - start <= span for start, end in split_bounds(n, fractions)):
+        n += 1
+    return n
 
 
 @dataclass(frozen=True)
@@ -543,6 +428,16 @@ class Prepared:
         if align_to is not None and align_to < lookback:
             raise ValueError(f"align_to ({align_to}) must be at least lookback ({lookback})")
         rows = [self.rows(part, align_to or lookback, delay) for part in range(3)]
+        if not all(len(part) for part in rows):
+            found = len(self.values)
+            fractions = tuple((end - start) / found for start, end in self.bounds)
+            needed = rows_needed((align_to or lookback) + delay, fractions)
+            where = self.weather.path if self.weather is not None else "The series"
+            raise data.DataError(
+                f"{where} has too few rows for this split and window: {found:,} rows found, {needed:,} needed "
+                f"for every part to hold a window of {align_to or lookback} rows and a target {delay} rows after "
+                "it. Use a longer file, or shorter windows."
+            )
         common = dict(lookback=lookback, step=step, delay=delay, batch_size=batch_size, relative=relative)
         return Splits(
             WindowBatches(self.values, rows[0], shuffle=True, steps=steps, seed=seed, **common),
@@ -629,5 +524,8 @@ def prepare(path: str | Path | None = None, fractions: tuple[float, ...] = (0.5,
     """
     weather = read_csv(path if path is not None else locate_csv())
     bounds = split_bounds(len(weather.values), fractions)
+    if min(end - start for start, end in bounds) < 1:
+        raise data.DataError(f"{weather.path} has too few rows to split: {len(weather.values)} rows found, "
+                             f"{rows_needed(0, fractions)} needed. Use a longer file.")
     normalizer = Normalizer.fit(weather.values[slice(*bounds[0])])
     return Prepared(weather, bounds, normalizer, normalizer(weather.values))

@@ -11,7 +11,45 @@ quiet_environment()  # TensorFlow's log settings must be in place before Keras l
 
 import keras  # noqa: E402
 
-__all__ = ["EpochLog", "RestoreBest", "Run", "fit"]
+__all__ = ["EpochLog", "RestoreBest", "Run", "fit", "DenseRMSprop"]
+
+
+class DenseRMSprop(keras.optimizers.RMSprop):
+    """``keras.optimizers.RMSprop`` that first adds up an embedding's sparse gradient into a dense one.
+
+    With the TensorFlow backend the gradient of an ``Embedding`` is a
+    ``tf.IndexedSlices``: one row per word *occurrence* in the batch
+    (128 reviews x 500 words = 64,000 rows for the IMDB convnet, for about
+    3,400 distinct words). Keras 3's RMSprop applies its update to those rows
+    one occurrence at a time: it squares each occurrence's gradient and
+    scatters 64,000 increments into the table. That is slow (about a third
+    of an IMDB training step on a 2-core CPU) and not RMSprop: for a word seen
+    twice its running average gets ``g1**2 + g2**2`` instead of
+    ``(g1 + g2)**2``. This class sums the repeated rows into the dense
+    gradient first (``tf.convert_to_tensor``) and then applies the unchanged
+    RMSprop update, the textbook rule that Keras' JAX and PyTorch backends
+    apply too. Dense gradients pass through untouched, so for models without
+    an embedding it is exactly ``keras.optimizers.RMSprop``. The arguments are
+    those of ``keras.optimizers.RMSprop``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tensorflow as tf
+    >>> table = keras.Variable(np.ones((3, 1), "float32"))
+    >>> grad = tf.IndexedSlices(tf.constant([[1.0], [3.0]]), tf.constant([0, 0]), tf.constant([3, 1]))
+    >>> optimizer = DenseRMSprop(learning_rate=0.1)
+    >>> optimizer.apply([grad], [table])  # row 0 seen twice: its gradient is 1 + 3 = 4
+    >>> optimizer.variables[-1].numpy().ravel().astype(float).round(3).tolist()  # running average: 0.1 * 4**2
+    [1.6, 0.0, 0.0]
+    """
+
+    def apply(self, grads, trainable_variables=None):
+        """Sum the repeated rows of any ``tf.IndexedSlices`` gradient, then update as RMSprop does."""
+        import tensorflow as tf
+
+        grads = [tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g for g in grads]
+        return super().apply(grads, trainable_variables)
 
 
 class EpochLog(keras.callbacks.Callback):

@@ -401,3 +401,153 @@ def test_official_specs():
     for spec in (data.IMDB, data.JENA):
         assert spec.sha256 == "" or (len(spec.sha256) == 64 and int(spec.sha256, 16) >= 0)
 
+
+
+# --- the Jena zip: no sha256 pinned, checked against pinned facts, over HTTP ---------------
+
+JENA_HEADER = '"Date Time","p (mbar)","T (degC)"'
+
+
+def jena_text(rows: int = 50, last: str = "01.01.2017 00:00:00") -> bytes:
+    lines = [JENA_HEADER] + [f"{1 + i // 144:02d}.01.2009 00:00:00,{1000 + i}.5,{i % 7}.25" for i in range(rows - 1)]
+    return ("\n".join(lines + [f"{last},999.0,1.0"]) + "\n").encode()
+
+
+def jena_zip(path: Path, text: bytes, member: str = "jena_climate_2009_2016.csv") -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(member, text)
+        zf.writestr(f"__MACOSX/._{member}", b"junk")
+    return path
+
+
+def pins_for(text: bytes, archive: Path, prefix_bytes: int = 200) -> data.ZipPins:
+    return data.ZipPins(size=archive.stat().st_size, member="jena_climate_2009_2016.csv", prefix_bytes=prefix_bytes,
+                        prefix_sha256=hashlib.sha256(text[:prefix_bytes]).hexdigest(), header=JENA_HEADER,
+                        rows=text.count(b"\n") - 1, last_row_start="01.01.2017 00:00:00,")
+
+
+@pytest.fixture
+def server(tmp_path):
+    """An HTTP server on 127.0.0.1 serving tmp_path/served; /500/... fails, /cut/... stops half-way."""
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # keep the test output clean
+            pass
+
+        def do_GET(self):
+            if self.path.startswith("/500/"):
+                self.send_error(500, "Internal Server Error")
+            elif self.path.startswith("/cut/"):
+                payload = (served / self.path.rsplit("/", 1)[-1]).read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload[: len(payload) // 2])  # then the connection closes
+            else:
+                super().do_GET()
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(served)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield served, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def jena_spec(url: str, pins: data.ZipPins, sha256: str = "") -> DatasetSpec:
+    return DatasetSpec("jena", "jena_climate_2009_2016.csv", url, sha256, "zip", pins=pins)
+
+
+def test_jena_download_verified_by_pins(server, tmp_path, capsys):
+    served, base = server
+    text = jena_text()
+    pins = pins_for(text, jena_zip(served / "jena.zip", text))
+    path = data.locate(jena_spec(f"{base}/jena.zip", pins))
+    assert path == tmp_path / "cache" / "jena_climate_2009_2016.csv" and path.read_bytes() == text
+    assert listing(tmp_path / "cache") == ["jena_climate_2009_2016.csv"]  # no zip, no temp file, no __MACOSX
+    out = capsys.readouterr().out
+    assert f"sha256 {data.sha256sum(served / 'jena.zip')}  jena.zip" in out
+    assert f"sha256 {hashlib.sha256(text).hexdigest()}  jena_climate_2009_2016.csv" in out
+    assert data.locate(jena_spec(f"{base}/jena.zip", pins), download=False) == path
+    assert capsys.readouterr().out == ""  # printed once, on the download only
+
+
+def test_jena_download_with_pinned_sha256_prints_nothing(server, tmp_path, capsys):
+    served, base = server
+    text = jena_text()
+    pins = pins_for(text, jena_zip(served / "jena.zip", text))
+    data.locate(jena_spec(f"{base}/jena.zip", pins, sha256=data.sha256sum(served / "jena.zip")))
+    assert capsys.readouterr().out == ""
+
+
+def wrong_files() -> dict[str, tuple[bytes, str]]:
+    good = jena_text()
+    return {
+        "prefix": (good.replace(b"1000.5", b"1000.6"), "its sha256 of the first bytes is "),
+        "header": (good.replace(b'"T (degC)"', b'"T (degK)"'), "its header is "),
+        "rows": (jena_text(rows=49), "its data rows is 49, not 50"),
+        "last row": (jena_text(last="31.12.2016 23:50:00"), "its last row start is '31.12.2016 23:50:00,', not"),
+        "short": (good[:150], "its sha256 of the first bytes is '(only 150 bytes)'"),
+    }
+
+
+@pytest.mark.parametrize("case", list(wrong_files()))
+def test_jena_download_of_a_wrong_file_is_refused(server, tmp_path, case):
+    served, base = server
+    good = jena_text()
+    wrong, expected = wrong_files()[case]
+    archive = jena_zip(served / "jena.zip", wrong)
+    pins = dataclasses.replace(pins_for(good, archive), size=archive.stat().st_size)  # only the contents differ
+    with pytest.raises(ChecksumError) as err:
+        data.locate(jena_spec(f"{base}/jena.zip", pins))
+    assert f"{base}/jena.zip is not the expected one" in str(err.value) and expected in str(err.value)
+    assert "removed" in str(err.value)
+    assert listing(tmp_path / "cache") == []
+
+
+def test_jena_download_of_a_truncated_file_is_refused(server, tmp_path):
+    served, base = server
+    text = jena_text()
+    archive = jena_zip(served / "full.zip", text)
+    pins = pins_for(text, archive)
+    (served / "jena.zip").write_bytes(archive.read_bytes()[:-100])
+    with pytest.raises(ChecksumError, match=f"it has {pins.size - 100:,} bytes, not {pins.size:,}"):
+        data.locate(jena_spec(f"{base}/jena.zip", pins))
+    assert listing(tmp_path / "cache") == []
+    not_a_zip = served / "jena.zip"
+    not_a_zip.write_bytes(b"x" * pins.size)  # the right size, but not a zip
+    with pytest.raises(ChecksumError, match="it is not a readable zip holding jena_climate_2009_2016.csv"):
+        data.locate(jena_spec(f"{base}/jena.zip", pins))
+    assert listing(tmp_path / "cache") == []
+
+
+@pytest.mark.parametrize("how", ["500", "cut"])
+def test_jena_download_server_failure_leaves_nothing(server, tmp_path, how):
+    served, base = server
+    text = jena_text()
+    pins = pins_for(text, jena_zip(served / "jena.zip", text))
+    url = f"{base}/{how}/jena.zip"
+    with pytest.raises(DataNotFoundError) as err:
+        data.locate(jena_spec(url, pins))
+    assert "Downloading it failed" in str(err.value) and url in str(err.value)
+    assert ("HTTP Error 500" if how == "500" else "IncompleteRead") in str(err.value)
+    assert listing(tmp_path / "cache") == []
+
+
+def test_jena_pins_are_the_known_facts():
+    pins = data.JENA.pins
+    assert (pins.size, pins.member, pins.prefix_bytes, pins.rows) == (
+        13_568_290, "jena_climate_2009_2016.csv", 10_793_051, 420_551)
+    assert pins.prefix_sha256 == "3624e7e339c854d4d9f65d8d9630fe23df364627be7a3400520dba904162aa82"
+    assert pins.last_row_start.startswith("01.01.2017 00:00:00")
+    from seqcnn import jena
+
+    assert pins.header == ",".join(f'"{name}"' for name in ("Date Time", *jena.FEATURES))
+    with pytest.raises(ValueError, match="pins describe a zip"):
+        DatasetSpec("x", "x.csv", "https://example.org/x.csv", "", pins=pins)

@@ -1,4 +1,4 @@
-"""jena: reading both CSV formats, splits, normalization, windows equal to the 2020 notes' generator."""
+"""jena: finding the CSV, splits, normalization, windows equal to the 2020 notes' generator."""
 
 from pathlib import Path
 
@@ -7,76 +7,7 @@ import pytest
 
 from seqcnn import data, jena
 from seqcnn.benchmark import notes_generator
-
-EXTRA = ["rain (mm)", "raining (s)", "SWDR (W/m\u00b2)", "PAR (\u00b5mol/m\u00b2/s)"]
-
-
-def keras_csv(path: Path, rows: int = 6) -> Path:
-    """A file in the Keras format: quoted header, LF line ends."""
-    header = ",".join(f'"{name}"' for name in ("Date Time", *jena.FEATURES))
-    lines = [header] + [
-        f"01.01.2009 {i // 6:02d}:{i % 6 * 10:02d}:00," + ",".join(f"{100 * c + i}.5" for c in range(14))
-        for i in range(rows)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def roof_csv(path: Path, rows: int = 4) -> Path:
-    """A file in the station's newer format: Latin-1 header with extra columns, CRLF line ends."""
-    header = ",".join(("Date Time", *jena.FEATURES, *EXTRA))
-    lines = [header] + [
-        f"09.06.2024 11:{40 + 10 * i % 20:02d}:00," + ",".join(str(c + i / 10) for c in range(14)) + ",0,0,865.9,-9999"
-        for i in range(rows)
-    ]
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
-    return path
-
-
-def test_read_keras_format(tmp_path):
-    weather = jena.read_csv(keras_csv(tmp_path / "k.csv"))
-    assert weather.values.shape == (6, 14) and weather.values.dtype == np.float32
-    assert weather.values[2, 0] == 2.5 and weather.values[2, 13] == 1302.5
-    assert weather.temperature.tolist() == [100.5, 101.5, 102.5, 103.5, 104.5, 105.5]
-    assert str(weather.times[0]) == "2009-01-01T00:00" and str(weather.times[5]) == "2009-01-01T00:50"
-
-
-def test_read_roof_format_latin1_crlf_extra_columns(tmp_path):
-    weather = jena.read_csv(roof_csv(tmp_path / "r.csv"))
-    assert weather.values.shape == (4, 14)
-    np.testing.assert_allclose(weather.values[1], np.arange(14) + 0.1, rtol=1e-6)
-    assert weather.temperature[3] == pytest.approx(1.3)
-
-
-def test_columns_are_taken_by_name_not_position(tmp_path):
-    path = tmp_path / "shuffled.csv"
-    names = ["Date Time", *reversed(jena.FEATURES)]
-    path.write_text(",".join(names) + "\n01.01.2009 00:10:00," + ",".join(str(13 - c) for c in range(14)) + "\n")
-    assert jena.read_csv(path).values[0].tolist() == list(range(14))
-
-
-def test_missing_column_is_named(tmp_path):
-    path = tmp_path / "short.csv"
-    names = [n for n in ("Date Time", *jena.FEATURES) if n not in ("rho (g/m**3)", "wd (deg)")]
-    path.write_text(",".join(names) + "\n" + ",".join(["01.01.2009 00:10:00"] + ["1"] * 12) + "\n")
-    with pytest.raises(data.DataError) as err:
-        jena.read_csv(path)
-    assert str(path) in str(err.value) and "'rho (g/m**3)', 'wd (deg)'" in str(err.value)
-
-
-@pytest.mark.parametrize("bad", ["n/a", "", "nan", "inf"])
-def test_non_numeric_cell_names_the_line(tmp_path, bad):
-    path = keras_csv(tmp_path / "bad.csv")
-    lines = path.read_text().splitlines()
-    cells = lines[4].split(",")
-    cells[1 + jena.FEATURES.index("wv (m/s)")] = bad
-    lines[4] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(data.DataError) as err:
-        jena.read_csv(path)
-    assert f"{path}, line 5: column 'wv (m/s)' holds " in str(err.value)
-    assert (f"holds {bad!r}, not a number" if bad != "inf" else "holds inf, not a finite number") in str(err.value)
-
+from test_jena_csv import keras_csv
 
 def test_locate_csv_prefers_the_env_variable(tmp_path, monkeypatch):
     csv = keras_csv(tmp_path / "mine.csv")
@@ -232,24 +163,6 @@ def test_windows_are_independent_copies(series):
     np.testing.assert_array_equal(x[1], series[240:300:3])
 
 
-def test_bad_time_names_the_line(tmp_path):
-    path = keras_csv(tmp_path / "bad_time.csv")
-    lines = path.read_text().splitlines()
-    lines[3] = "2009-01-01 00:30:00" + lines[3][len("01.01.2009 00:30:00"):]
-    path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(data.DataError, match=f"line 4: column 'Date Time' holds '2009-01-01 00:30:00', not a time"):
-        jena.read_csv(path)
-
-
-def test_fast_and_careful_parsers_agree(tmp_path):
-    path = roof_csv(tmp_path / "r.csv")
-    header = jena._split_header(path.read_text(encoding="latin-1").splitlines()[0])
-    fast, careful = jena._read_fast(path, header), jena._read_careful(path)
-    np.testing.assert_array_equal(fast[0], careful[0])
-    np.testing.assert_array_equal(fast[1], careful[1])
-    assert fast[1].flags.c_contiguous and careful[1].flags.c_contiguous
-
-
 def test_batches_of_each_part_stay_in_their_part(series):
     prepared = jena.Prepared(None, jena.split_bounds(len(series)), None, series)
     splits = prepared.batches(lookback=120, step=6, delay=12, batch_size=32, steps=4, seed=1)
@@ -275,3 +188,27 @@ def test_fit_forecaster_is_reproducible(series):
     runs = [jena.fit_forecaster(models.jena_convnet, splits, epochs=2, verbose_log=False)[1] for _ in range(2)]
     assert runs[0].history == runs[1].history
     assert runs[0].history["loss"][1] != runs[0].history["loss"][0]
+
+
+def test_too_few_rows_name_the_file_the_rows_found_and_needed(tmp_path):
+    path = keras_csv(tmp_path / "short.csv", rows=40)
+    prepared = jena.prepare(path)
+    needed = jena.rows_needed(12 + 6)
+    with pytest.raises(data.DataError) as err:
+        prepared.batches(lookback=12, step=6, delay=6)
+    assert f"{path} has too few rows for this split and window: 40 rows found, {needed} needed" in str(err.value)
+    with pytest.raises(data.DataError, match="The series has too few rows"):
+        jena.Prepared(None, prepared.bounds, None, prepared.values).batches(lookback=6, step=6, delay=0, align_to=18)
+    long_enough = np.zeros((needed, 14), dtype="float32")
+    jena.Prepared(None, jena.split_bounds(needed), None, long_enough).batches(lookback=12, step=6, delay=6)
+    assert min(end - start for start, end in jena.split_bounds(needed - 1)) <= 18  # one row fewer is too few
+    with pytest.raises(data.DataError, match="tiny.csv has too few rows to split: 3 rows found, 4 needed"):
+        jena.prepare(keras_csv(tmp_path / "tiny.csv", rows=3))
+
+
+@pytest.mark.parametrize("span", [0, 17, 1584])
+def test_rows_needed_is_the_fewest(span):
+    for fractions in [(0.5, 0.25, 0.25), (0.7, 0.3)]:
+        n = jena.rows_needed(span, fractions)
+        assert all(end - start > span for start, end in jena.split_bounds(n, fractions))
+        assert any(end - start <= span for start, end in jena.split_bounds(n - 1, fractions))

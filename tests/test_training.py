@@ -77,3 +77,48 @@ def test_restore_best_puts_back_the_best_epoch(keras):
     assert not np.array_equal(scripted.weights[1], scripted.weights[2])
     with pytest.raises(ValueError, match="mode"):
         training.RestoreBest(mode="best")
+
+
+def test_dense_rmsprop_sums_repeated_embedding_rows(keras):
+    import tensorflow as tf
+
+    from seqcnn import training
+
+    values = tf.constant([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])
+    sparse = tf.IndexedSlices(values, tf.constant([0, 0, 2]), tf.constant([4, 2]))  # row 0 twice
+
+    def step(optimizer, grad):
+        table = keras.Variable(np.ones((4, 2), "float32"))
+        optimizer.build([table])
+        optimizer.apply([grad], [table])
+        return table.numpy()
+
+    dense_rule = step(keras.optimizers.RMSprop(0.1), tf.convert_to_tensor(sparse))
+    ours = step(training.DenseRMSprop(0.1), sparse)
+    np.testing.assert_array_equal(ours, dense_rule)
+    # Rows 1 and 3 got no gradient and did not move; row 0 moved by the summed gradient (4, 1).
+    np.testing.assert_array_equal(ours[[1, 3]], 1.0)
+    assert ours[0, 0] == pytest.approx(1 - 0.1 * 4 / np.sqrt(0.1 * 16 + 1e-7))
+    # Keras' own path on the sparse gradient squares each occurrence: a different, non-RMSprop update.
+    assert not np.allclose(step(keras.optimizers.RMSprop(0.1), sparse)[0], ours[0])
+    # Dense gradients pass through: exactly keras.optimizers.RMSprop.
+    dense = tf.constant(np.arange(8, dtype="float32").reshape(4, 2))
+    np.testing.assert_array_equal(step(training.DenseRMSprop(0.1), dense), step(keras.optimizers.RMSprop(0.1), dense))
+
+
+def test_dense_rmsprop_trains_an_embedding_reproducibly(keras):
+    from seqcnn import training
+
+    x = np.random.default_rng(0).integers(0, 20, size=(64, 12))
+    y = (x[:, :6].sum(axis=1) > x[:, 6:].sum(axis=1)).astype("float32")
+
+    def run():
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.Input((12,), dtype="int32"), keras.layers.Embedding(20, 4),
+                                  keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1)])
+        model.compile(optimizer=training.DenseRMSprop(1e-2), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+        return training.fit(model, x, y, epochs=3, batch_size=16, verbose_log=False).history["loss"]
+
+    first = run()
+    assert first == run()
+    assert first[-1] < first[0]

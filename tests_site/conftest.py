@@ -18,16 +18,12 @@ Environment variables:
 
 from __future__ import annotations
 
-import functools
-import mimetypes
 import os
-import shutil
-import threading
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 import pytest
 
@@ -37,9 +33,7 @@ try:
         ConsoleMessage,
         Error,
         Page,
-        Request,
         Response,
-        Route,
         sync_playwright,
     )
 except ImportError as error:  # pragma: no cover - depends on the environment
@@ -49,31 +43,17 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Debian's flags for a headless Chromium in a container, plus those that keep it off the network.
-# Playwright itself passes a fresh, empty --user-data-dir (it refuses one given here).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+# The offline Chromium (its flags, the local server, MathJax from disk) is shared with
+# tools/build_pdf.py, which prints the book to PDF.
+sys.path.insert(0, str(REPO / "tools"))
+from offline_chromium import (  # noqa: E402 - after the path of tools/
+    CHROMIUM_ARGS,
+    chromium_executable,
+    offline_route,
+    serve,
+)
+
 VIEWPORT = {"width": 1280, "height": 900}
-MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
-
-
-def local_mathjax(url: str) -> Path | None:
-    """The file of ``$SEQCNN_MATHJAX`` that stands for a MathJax CDN URL, if there is one."""
-    folder = os.environ.get("SEQCNN_MATHJAX")
-    if not folder or not url.startswith(MATHJAX_CDN):
-        return None
-    root = Path(folder).resolve()
-    path = (root / urlsplit(url).path.removeprefix(urlsplit(MATHJAX_CDN).path)).resolve()
-    return path if path.is_file() and path.is_relative_to(root) else None
 TIMEOUT_MS = 20_000
 
 
@@ -97,39 +77,24 @@ def screenshot_dir(site_dir: Path) -> Path:
     return folder
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files without logging every request to stderr."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path) -> Iterator[str]:
     """Serve the site on a free port of 127.0.0.1; yields its base URL (ending in '/')."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Headless Chromium, the system binary; fails (does not skip) when it is not installed."""
-    executable = os.environ.get("SEQCNN_CHROMIUM") or shutil.which("chromium")
-    if not executable or not Path(executable).is_file():
+    executable = chromium_executable()
+    if executable is None:
         pytest.fail(
             "Chromium is not installed: apt-get install chromium "
             "(or point SEQCNN_CHROMIUM at a Chromium binary). Never `playwright install`."
         )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:
@@ -161,29 +126,20 @@ class Tab:
 
 
 @pytest.fixture
-def open_tab(browser: Browser, site_url: str) -> Iterator[Callable[[], Tab]]:
-    """A factory of fresh browser tabs (each in its own context), closed after the test."""
+def open_tab(browser: Browser, site_url: str) -> Iterator[Callable[..., Tab]]:
+    """A factory of fresh browser tabs (each in its own context), closed after the test.
+
+    Keyword arguments are options of the browser context (e.g. a phone's ``viewport`` and
+    ``is_mobile``); the default is a desktop window of ``VIEWPORT``.
+    """
     contexts = []
 
-    def make() -> Tab:
-        context = browser.new_context(viewport=VIEWPORT)
+    def make(**options: Any) -> Tab:
+        context = browser.new_context(**{"viewport": VIEWPORT, **options})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         tab = Tab(page=page, base_url=site_url)
-        local = urlsplit(site_url).netloc
-
-        def route(route: Route, request: Request) -> None:
-            if urlsplit(request.url).netloc == local:
-                route.continue_()
-                return
-            mathjax = local_mathjax(request.url)
-            if mathjax is not None:
-                route.fulfill(path=str(mathjax))
-                return
-            tab.external.append(request.url)
-            content_type = mimetypes.guess_type(urlsplit(request.url).path)[0] or "text/plain"
-            route.fulfill(status=200, body="", content_type=content_type)
 
         def response(resp: Response) -> None:
             if resp.status >= 400:
@@ -196,7 +152,7 @@ def open_tab(browser: Browser, site_url: str) -> Iterator[Callable[[], Tab]]:
         def page_error(error: Error) -> None:
             tab.errors.append(f"uncaught {error}")
 
-        context.route("**/*", route)
+        context.route("**/*", offline_route(site_url, tab.external))
         page.on("response", response)
         page.on("console", console)
         page.on("pageerror", page_error)

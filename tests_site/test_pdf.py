@@ -1,0 +1,207 @@
+"""The PDF of the book (tools/build_pdf.py), one per edition, checked against the built site.
+
+Run after `jupyter-book build .` and `python tools/build_pdf.py --all`, with the rest of the site
+test: pytest tests_site -o addopts="". For each edition's PDF (``book_pdf`` of ``_config.yml``, in
+that edition's folder of the site): enough pages; bookmarks for every part and, in the order of
+the toc, every page of the book under its title as the site shows it; "page / pages" in the
+footers; links inside the book (the contents to each chapter, links from one chapter to another);
+every figure; math typeset (no TeX source left); every number the chapters glue into their text
+and every table heading of the site; and a download menu on the site that serves the PDF.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+from pypdf import PdfReader
+from pypdf.generic import Destination
+from test_a11y import edition_prefixes
+from test_site import NOTEBOOKS, PAGES, load
+
+if TYPE_CHECKING:
+    from conftest import Tab
+
+REPO = Path(__file__).resolve().parents[1]
+EDITIONS = edition_prefixes()
+MIN_PAGES_PER_CHAPTER = 5
+
+
+def book_pdf_name(repo: Path = REPO) -> str:
+    """``book_pdf`` of ``_config.yml``: the PDF's file name in each edition's site."""
+    config = yaml.safe_load((repo / "_config.yml").read_text(encoding="utf-8"))
+    name = ((config.get("sphinx") or {}).get("config") or {}).get("book_pdf")
+    assert name, "_config.yml has no sphinx.config.book_pdf: the site links to no PDF"
+    return str(name)
+
+
+def _squash(text: str) -> str:
+    """Text with its runs of whitespace made one space (PDF text breaks lines anywhere)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _squeeze(text: str) -> str:
+    """Text without any whitespace, for comparing titles that a PDF may break differently."""
+    return re.sub(r"\s+", "", text)
+
+
+class Book:
+    """One edition's PDF, read once: its pages' text, bookmarks and links."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.reader = PdfReader(path)
+        self.pages = [page.extract_text() or "" for page in self.reader.pages]
+        self.text = _squash(" ".join(self.pages))
+
+    def bookmarks(self) -> list[tuple[int, str, int]]:
+        """Every bookmark, depth first: (level from 0, title, page number from 1)."""
+        found: list[tuple[int, str, int]] = []
+
+        def walk(items: list[Any], level: int) -> None:
+            for item in items:
+                if isinstance(item, list):
+                    walk(item, level + 1)
+                else:
+                    page = self.reader.get_destination_page_number(item) + 1
+                    found.append((level, str(item.title), page))
+
+        walk(self.reader.outline, 0)
+        return found
+
+    def links(self) -> list[tuple[int, int]]:
+        """The links inside the PDF: (page of the link, page it leads to), pages from 1."""
+        named: dict[str, Destination] = self.reader.named_destinations
+        found = []
+        for number, page in enumerate(self.reader.pages, start=1):
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                destination = annotation.get("/Dest")
+                if annotation.get("/Subtype") != "/Link" or destination is None:
+                    continue
+                if isinstance(destination, str) and destination in named:
+                    target = self.reader.get_destination_page_number(named[destination]) + 1
+                    found.append((number, target))
+        return found
+
+
+@cache
+def _book(path: Path) -> Book:
+    return Book(path)
+
+
+@pytest.fixture(params=EDITIONS, ids=lambda prefix: prefix.rstrip("/") or "root")
+def edition(request: pytest.FixtureRequest, site_dir: Path) -> tuple[Path, Book]:
+    """An edition's site folder and its PDF; fails (does not skip) when the PDF is missing."""
+    site = site_dir / request.param
+    pdf = site / book_pdf_name()
+    if not pdf.is_file():
+        pytest.fail(f"No PDF at {pdf}: run python tools/build_pdf.py --all after the book build.")
+    return site, _book(pdf)
+
+
+def page_title(site: Path, page: str) -> str:
+    """The h1 of a page of the site, as it reads."""
+    text = (site / f"{page}.html").read_text(encoding="utf-8")
+    text = text[text.find("<article"):]
+    match = re.search(r"<h1[^>]*>(.*?)<a class=\"headerlink\"", text, re.S)
+    assert match, f"no title (h1) in {site / page}.html"
+    return _squash(html.unescape(re.sub(r"<[^>]+>", "", match.group(1))))
+
+
+def test_pdf_has_pages_and_numbers_them(edition: tuple[Path, Book]) -> None:
+    """Enough pages for the chapters, and "page / pages" in the footer of every page."""
+    _, book = edition
+    count = len(book.pages)
+    assert count >= MIN_PAGES_PER_CHAPTER * len(NOTEBOOKS), f"{book.path}: only {count} pages"
+    unnumbered = [n for n, text in enumerate(book.pages, start=1) if f"{n} / {count}" not in text]
+    assert not unnumbered, f"{book.path}: pages without 'page / {count}' in the footer: {unnumbered}"
+
+
+def test_pdf_bookmarks_follow_the_toc(edition: tuple[Path, Book]) -> None:
+    """A bookmark per page of the book, with its title, in toc order, on increasing pages."""
+    site, book = edition
+    bookmarks = book.bookmarks()
+    assert bookmarks, f"{book.path} has no bookmarks"
+    by_title = {}
+    for level, title, page in bookmarks:
+        by_title.setdefault(_squeeze(title), (level, page))
+    chapters = PAGES[1:]
+    missing = [p for p in chapters if _squeeze(page_title(site, p)) not in by_title]
+    assert not missing, f"{book.path}: no bookmark for {missing}; bookmarks: {bookmarks}"
+    pages = [by_title[_squeeze(page_title(site, p))][1] for p in chapters]
+    assert pages == sorted(pages), f"{book.path}: chapters out of toc order: {pages}"
+    # Chromium drops the space where a heading wraps; tools/build_pdf.py puts it back.
+    titles = {page_title(site, p) for p in chapters}
+    squeezed = {_squeeze(t) for t in titles}
+    lost = [t for _, t, _ in bookmarks if _squeeze(t) in squeezed and t not in titles]
+    assert not lost, f"{book.path}: bookmark titles that lost a space: {lost}"
+    doubled = [t for _, t, _ in bookmarks if re.fullmatch(r"(.+?)\s*\1", t)]
+    assert not doubled, f"{book.path}: bookmark titles written twice: {doubled}"
+
+
+def test_pdf_links_lead_inside_the_book(edition: tuple[Path, Book]) -> None:
+    """The contents link to every chapter's first page; some chapter links to another one."""
+    site, book = edition
+    links = book.links()
+    starts = {p: page for _, t, page in book.bookmarks() for p in PAGES[1:]
+              if _squeeze(t) == _squeeze(page_title(site, p))}
+    first_chapter = min(starts.values())
+    from_contents = {target for source, target in links if source < first_chapter}
+    missing = [p for p, page in starts.items() if page not in from_contents]
+    assert not missing, f"{book.path}: the contents do not link to {missing}"
+    bounds = sorted(starts.values())
+
+    def chapter_of(page: int) -> int:
+        return max((b for b in bounds if b <= page), default=0)
+
+    across = [(s, t) for s, t in links if s >= first_chapter and chapter_of(s) != chapter_of(t)]
+    assert across, f"{book.path}: no link from a chapter to another part of the book"
+
+
+def test_pdf_holds_the_figures_math_numbers_and_tables(edition: tuple[Path, Book]) -> None:
+    """Every figure of the site, no TeX source, every glued number and table heading."""
+    site, book = edition
+    images = set()
+    for page in book.reader.pages:
+        resources = page.get("/Resources")
+        objects = resources.get_object().get("/XObject") if resources is not None else None
+        for ref in (objects.get_object().values() if objects is not None else []):
+            if ref.get_object().get("/Subtype") == "/Image":
+                images.add(ref.idnum)
+    figures = sum(
+        len(re.findall(r"<img [^>]*src=\"\.\./_images/", (site / f"{p}.html").read_text("utf-8")))
+        for p in NOTEBOOKS
+    )
+    assert len(images) >= figures, f"{book.path}: {len(images)} images for {figures} figures"
+    tex = [m for m in ("\\(", "\\[", "\\frac", "\\lfloor", "$$") if m in book.text]
+    assert not tex, f"{book.path}: math left as TeX source ({tex}): was MathJax served?"
+    missing = []
+    for page in NOTEBOOKS:
+        source = (site / f"{page}.html").read_text(encoding="utf-8")
+        expected = re.findall(r'<span class="pasted-text">([^<]*)</span>', source)
+        expected += re.findall(r"<th[^>]*>([^<]*)</th>", source)
+        missing += [(page, text) for text in map(lambda t: _squash(html.unescape(t)), expected)
+                    if text and text not in book.text]
+    assert not missing, f"{book.path}: glued numbers or table headings not in the PDF: {missing}"
+
+
+def test_download_menu_serves_the_pdf(open_tab: Callable[..., Tab]) -> None:
+    """Each chapter's download menu has the book's PDF, and the site serves it."""
+    tab = load(open_tab, f"{NOTEBOOKS[0]}.html")
+    link = tab.page.locator(".dropdown-download-buttons a.btn-download-book-pdf-button")
+    assert link.count() == 1, "no 'Book .pdf' in the download menu (_ext/book_pdf.py)"
+    tab.page.click(".dropdown-download-buttons button.dropdown-toggle")
+    link.wait_for(state="visible")
+    href = link.evaluate("a => a.href")
+    assert href.endswith("/" + book_pdf_name()), href
+    response = tab.page.request.get(href)
+    assert response.status == 200 and response.body()[:5] == b"%PDF-", (
+        f"{href}: HTTP {response.status}, not a PDF (run python tools/build_pdf.py --all)"
+    )

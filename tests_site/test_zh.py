@@ -1,0 +1,153 @@
+"""The Chinese edition of the site (_build/html/zh_CN/) in headless Chromium, against the English one.
+
+Run after `jupyter-book build .` (which builds both editions), with the rest of the site test:
+pytest tests_site -o addopts="". Every page of the toc, in Chinese: loads without console errors,
+shows Chinese text drawn with a real CJK font (not empty boxes), has the theme's own words in
+Chinese, links to the same page in English and back, and shows the same glued numbers as its
+English page; the Chinese search finds the first chapter by a Chinese word. Full-page screenshots
+land in _build/screenshots/zh_CN/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from test_site import NOTEBOOKS, PAGES, load, screenshot, screenshot_name
+
+if TYPE_CHECKING:
+    from conftest import Tab
+
+REPO = Path(__file__).resolve().parents[1]
+LANGUAGE = "zh_CN"
+HREFLANG = "zh-CN"
+SEARCH_TERM = "卷积"  # "convolution"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def zh(page: str) -> str:
+    """The path of a page of the Chinese edition."""
+    return f"{LANGUAGE}/{page}.html"
+
+
+# Draws each character with the page's own font on a canvas: a missing font draws every character
+# as the same empty box, a real one draws different characters differently.
+DISTINCT_GLYPHS_JS = """(chars) => {
+    const font = getComputedStyle(document.querySelector('article h1')).font;
+    const canvas = document.createElement('canvas');
+    canvas.width = 64; canvas.height = 64;
+    const ctx = canvas.getContext('2d');
+    const drawings = new Set();
+    let inked = 0;
+    for (const ch of chars) {
+        ctx.clearRect(0, 0, 64, 64);
+        ctx.font = font.replace(/\\d+(\\.\\d+)?px/, '40px');
+        ctx.fillStyle = '#000';
+        ctx.fillText(ch, 4, 48);
+        const pixels = ctx.getImageData(0, 0, 64, 64).data;
+        let key = '', ink = 0;
+        for (let i = 3; i < pixels.length; i += 4) { key += pixels[i] > 127 ? '1' : '0'; ink += pixels[i] > 127; }
+        if (ink > 0) inked += 1;
+        drawings.add(key);
+    }
+    return {distinct: drawings.size, inked: inked, font: font};
+}"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_zh_page_loads_in_chinese(
+    open_tab: Callable[[], Tab], page: str, screenshot_dir: Path
+) -> None:
+    """HTTP 200, no console errors, lang zh-CN, a Chinese title drawn with a CJK font; screenshot."""
+    tab = load(open_tab, zh(page))
+    tab.page.wait_for_load_state("networkidle")
+    folder = screenshot_dir / LANGUAGE
+    folder.mkdir(parents=True, exist_ok=True)
+    screenshot(tab, folder / screenshot_name(page))
+    problems = tab.problems()
+    assert not problems, f"{zh(page)}:\n  " + "\n  ".join(problems)
+    assert tab.page.get_attribute("html", "lang") == HREFLANG
+    title = tab.page.locator("article h1").first.inner_text()
+    chars = list(dict.fromkeys(CJK.findall(title)))[:8]
+    assert chars, f"{zh(page)}: the title {title!r} is not in Chinese (untranslated?)"
+    glyphs = tab.page.evaluate(DISTINCT_GLYPHS_JS, chars)
+    assert glyphs["inked"] == len(chars) and glyphs["distinct"] == len(chars), (
+        f"{zh(page)}: the characters of {''.join(chars)!r} are not drawn as distinct glyphs "
+        f"with {glyphs['font']!r} (no CJK font? Debian: apt-get install fonts-noto-cjk): {glyphs}"
+    )
+
+
+def test_zh_theme_words_are_chinese(open_tab: Callable[[], Tab]) -> None:
+    """The theme's own words: "previous"/"next", the search field."""
+    tab = load(open_tab, zh(NOTEBOOKS[0]))
+    subtitles = tab.page.locator(".prev-next-area .prev-next-subtitle").all_inner_texts()
+    assert subtitles == ["上一页", "下一页"], subtitles
+    placeholder = tab.page.get_attribute(".bd-search input[name=q]", "placeholder") or ""
+    assert CJK.search(placeholder), f"search field placeholder {placeholder!r}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_language_switch_round_trip(open_tab: Callable[[], Tab], page: str) -> None:
+    """The header switch of each English page leads to the same Chinese page, and back."""
+    tab = load(open_tab, f"{page}.html")
+    to_zh = tab.page.locator(f"a.edition-switch[hreflang='{HREFLANG}']")
+    assert to_zh.count() == 1 and to_zh.is_visible(), f"{page}.html: no visible switch to Chinese"
+    href = to_zh.get_attribute("href") or ""
+    assert not re.match(r"^(/|[a-z]+:)", href), (
+        f"{page}.html: the switch's link {href!r} is not relative (the site may live in a sub-path)"
+    )
+    to_zh.click()
+    tab.page.wait_for_url(tab.url(zh(page)))
+    to_en = tab.page.locator("a.edition-switch[hreflang='en']")
+    assert to_en.count() == 1 and to_en.is_visible(), f"{zh(page)}: no visible switch to English"
+    to_en.click()
+    tab.page.wait_for_url(tab.url(f"{page}.html"))
+    assert not tab.problems(), "\n".join(tab.problems())
+
+
+def _glues_numbers(page: str) -> bool:
+    """Whether the page's source pastes glued values into its text."""
+    source = REPO / f"{page}.ipynb"
+    return source.is_file() and "{glue:" in source.read_text(encoding="utf-8")
+
+
+def _glued(tab: Tab) -> list[str]:
+    return tab.page.locator("article .pasted-text").all_inner_texts()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_glued_values_are_the_same_in_both_editions(open_tab: Callable[[], Tab], page: str) -> None:
+    """The numbers glued from the run: the same values on the English and the Chinese page."""
+    english = _glued(load(open_tab, f"{page}.html"))
+    chinese = _glued(load(open_tab, zh(page)))
+    assert set(chinese) == set(english), (
+        f"{page}: glued values differ\n  English: {sorted(set(english))}\n  中文: {sorted(set(chinese))}"
+    )
+    if _glues_numbers(page):
+        assert english, f"{page}.html shows no glued value"
+
+
+def test_zh_search_finds_the_first_chapter(
+    open_tab: Callable[[], Tab], screenshot_dir: Path
+) -> None:
+    """The Chinese search splits Chinese text into words: 卷积 finds the chapter on 1D convolution."""
+    tab = load(open_tab, f"{LANGUAGE}/search.html?q={quote(SEARCH_TERM)}")
+    summary = tab.page.locator("#search-results p.search-summary")
+    try:
+        summary.wait_for(state="visible")
+    except PlaywrightTimeoutError:
+        pytest.fail(f"search for {SEARCH_TERM} did not finish: {tab.problems()}")
+    hrefs = tab.page.locator("#search-results ul.search li a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    folder = screenshot_dir / LANGUAGE
+    folder.mkdir(parents=True, exist_ok=True)
+    screenshot(tab, folder / "search.png")
+    found = {href.split(".html")[0] for href in hrefs}
+    assert NOTEBOOKS[0] in found, f"search for {SEARCH_TERM} found {sorted(found)}"
+    assert not tab.problems(), "\n".join(tab.problems())
