@@ -150,6 +150,28 @@ def add_switch_links(
     )
 
 
+def _parents(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+class KeepOutputsUntranslated(SphinxTransform):
+    """Notebook outputs are not messages: mark the text of every cell output untranslatable."""
+
+    default_priority = 10  # before Sphinx's Locale (20), which the gettext builder shares
+
+    def apply(self, **kwargs: Any) -> None:
+        from docutils import nodes
+        for output in self.document.findall(nodes.container):
+            if "cell_output" in output["classes"]:
+                for node in output.findall(nodes.TextElement):
+                    if not isinstance(node, (nodes.caption, nodes.legend)) and not any(
+                        isinstance(parent, nodes.legend) for parent in _parents(node)
+                    ):
+                        node["translatable"] = False
+
+
 class TranslateTocCaptions(SphinxTransform):
     """Translate the captions of the toc's parts ("Foundations"), in a translated edition.
 
@@ -290,6 +312,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", check_editions)
     app.connect("config-inited", add_theme_translations)
     app.add_css_file("edition-switch.css")
+    app.add_transform(KeepOutputsUntranslated)
     app.add_transform(TranslateTocCaptions)
     app.connect("html-page-context", add_switch_links)
     app.connect("build-finished", build_other_editions)
