@@ -262,7 +262,7 @@ def test_no_machine_path_in_a_committed_notebook(nb_path):
 
 
 def test_the_machine_path_scan_can_fail():
-    assert _machine_paths("reading /work/shared/data/aclImdb") == ["/work/"]
+    assert "/work/" in _machine_paths("reading /work/shared/data/aclImdb")
     assert _machine_paths(f"saved in {Path.home()}/x")
     assert not _machine_paths("reading aclImdb in $SEQCNN_DATA_DIR; 10/tmp/x is a ratio? no: 3/4")
 

@@ -10,13 +10,6 @@ import pytest
 from seqcnn import data, provenance
 
 
-@pytest.fixture(autouse=True)
-def _clean():
-    provenance.forget()
-    yield
-    provenance.forget()
-
-
 def test_folder_digest_covers_names_and_contents(tmp_path):
     folder = tmp_path / "set"
     (folder / "a").mkdir(parents=True)
