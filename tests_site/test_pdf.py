@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -42,8 +43,9 @@ def book_pdf_name(repo: Path = REPO) -> str:
 
 
 def _squash(text: str) -> str:
-    """Text with its runs of whitespace made one space (PDF text breaks lines anywhere)."""
-    return re.sub(r"\s+", " ", text).strip()
+    """Text with its runs of whitespace made one space (PDF text breaks lines anywhere), and in
+    Unicode's compatibility form NFKC (a PDF's text holds the font's ligatures: "diﬀers")."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def _squeeze(text: str) -> str:

@@ -116,8 +116,13 @@ def _glues_numbers(page: str) -> bool:
     return source.is_file() and "{glue:" in source.read_text(encoding="utf-8")
 
 
+#: Typographic quotes, which Sphinx writes for English text and not for Chinese (smartquotes).
+PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def _glued(tab: Tab) -> list[str]:
-    return tab.page.locator("article .pasted-text").all_inner_texts()
+    """The glued values of a page, with typographic quotes made plain (the value is the same)."""
+    return [text.translate(PLAIN_QUOTES) for text in tab.page.locator("article .pasted-text").all_inner_texts()]
 
 
 @pytest.mark.parametrize("page", PAGES)
