@@ -43,9 +43,14 @@ def book_pdf_name(repo: Path = REPO) -> str:
 
 
 def _squash(text: str) -> str:
-    """Text with its runs of whitespace made one space (PDF text breaks lines anywhere), and in
-    Unicode's compatibility form NFKC (a PDF's text holds the font's ligatures: "diﬀers")."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    """Text with its runs of whitespace made one space (PDF text breaks lines anywhere)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _as_in_pdf_text(text: str) -> str:
+    """:func:`_squash` in Unicode's compatibility form NFKC, for searching the PDF's text, which holds the
+    font's ligatures ("diﬀers" for "differs"); both sides of a search go through it."""
+    return _squash(unicodedata.normalize("NFKC", text))
 
 
 def _squeeze(text: str) -> str:
@@ -60,7 +65,7 @@ class Book:
         self.path = path
         self.reader = PdfReader(path)
         self.pages = [page.extract_text() or "" for page in self.reader.pages]
-        self.text = _squash(" ".join(self.pages))
+        self.text = _as_in_pdf_text(" ".join(self.pages))
 
     def bookmarks(self) -> list[tuple[int, str, int]]:
         """Every bookmark, depth first: (level from 0, title, page number from 1)."""
@@ -189,7 +194,7 @@ def test_pdf_holds_the_figures_math_numbers_and_tables(edition: tuple[Path, Book
         source = (site / f"{page}.html").read_text(encoding="utf-8")
         expected = re.findall(r'<span class="pasted-text">([^<]*)</span>', source)
         expected += re.findall(r"<th[^>]*>([^<]*)</th>", source)
-        missing += [(page, text) for text in map(lambda t: _squash(html.unescape(t)), expected)
+        missing += [(page, text) for text in map(lambda t: _as_in_pdf_text(html.unescape(t)), expected)
                     if text and text not in book.text]
     assert not missing, f"{book.path}: glued numbers or table headings not in the PDF: {missing}"
 
