@@ -15,3 +15,30 @@ def _no_recorded_data_sets():
     provenance.forget()
     yield
     provenance.forget()
+
+
+def _recorded_seconds(path) -> float:
+    """How long a chapter notebook took when it was last executed (its execution record), 0 if unknown."""
+    import json
+
+    try:
+        return float(json.loads(path.read_text())["metadata"]["seqcnn"]["execution"]["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0.0
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the chapter notebooks first, the slowest first, then the unit tests.
+
+    With ``pytest -n 2 --dist loadfile`` (pyproject's default) each worker takes a whole file at a
+    time, in this order, so the longest chapter starts at once on one worker while the other works
+    through the rest; a slow chapter left for last would run alone on an idle machine.
+    """
+    seconds = {}
+    for item in items:
+        path = item.path
+        if path.suffix == ".ipynb" and path not in seconds:
+            seconds[path] = _recorded_seconds(path)
+    order = {id(item): index for index, item in enumerate(items)}
+    items.sort(key=lambda item: (0, -seconds[item.path], order[id(item)]) if item.path in seconds
+               else (1, 0.0, order[id(item)]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from dataclasses import dataclass, field
 
@@ -55,6 +56,11 @@ class DenseRMSprop(keras.optimizers.RMSprop):
 class EpochLog(keras.callbacks.Callback):
     """Print one line per epoch (no progress bar) and record each epoch's seconds.
 
+    It also records the seconds of each epoch's validation pass (Keras runs
+    it inside the epoch, between the last training step and the end of the
+    epoch), so that a run's time can be split into training steps and
+    validation (see :meth:`Run.breakdown`).
+
     Parameters
     ----------
     epochs : int
@@ -78,13 +84,26 @@ class EpochLog(keras.callbacks.Callback):
         self.epochs = epochs
         self.print_fn = print_fn
         self.seconds: list[float] = []
-        self._start = 0.0
+        self.validation_seconds: list[float] = []
+        self._start = self._test_start = 0.0
+        self._in_epoch = False
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
+        self._in_epoch = True
+
+    def on_test_begin(self, logs=None):
+        self._test_start = time.perf_counter()
+
+    def on_test_end(self, logs=None):
+        if self._in_epoch:  # the validation pass of fit, not a separate evaluate()
+            self.validation_seconds.append(time.perf_counter() - self._test_start)
 
     def on_epoch_end(self, epoch, logs=None):
+        self._in_epoch = False
         self.seconds.append(time.perf_counter() - self._start)
+        if len(self.validation_seconds) < len(self.seconds):
+            self.validation_seconds.append(0.0)  # an epoch without validation
         width = len(str(self.epochs))
         metrics = "  ".join(f"{name} {value:.4f}" for name, value in (logs or {}).items())
         self.print_fn(f"epoch {epoch + 1:>{width}}/{self.epochs} {self.seconds[-1]:5.1f} s  {metrics}")
@@ -153,11 +172,31 @@ class Run:
 
     history: dict[str, list[float]]
     epoch_seconds: list[float] = field(default_factory=list)
+    validation_seconds: list[float] = field(default_factory=list)
 
     @property
     def total_seconds(self) -> float:
         """Seconds spent in all epochs."""
         return float(sum(self.epoch_seconds))
+
+    def breakdown(self) -> dict[str, float]:
+        """Where the run's seconds went: training steps, validation passes, and the first epoch's extra.
+
+        The first epoch also traces the model into a graph; its extra cost is
+        estimated as its training time minus the median training time of the
+        other epochs (0 for a one-epoch run).
+
+        Examples
+        --------
+        >>> run = Run({}, [12.0, 10.0, 10.5], [2.0, 2.0, 2.5])
+        >>> run.breakdown()
+        {'total': 32.5, 'training steps': 26.0, 'validation': 6.5, 'first-epoch extra (tracing)': 2.0}
+        """
+        training = [epoch - val for epoch, val in zip(self.epoch_seconds, self.validation_seconds or
+                                                       [0.0] * len(self.epoch_seconds))]
+        extra = max(0.0, training[0] - statistics.median(training[1:])) if len(training) > 1 else 0.0
+        return {"total": round(self.total_seconds, 3), "training steps": round(sum(training), 3),
+                "validation": round(sum(self.validation_seconds), 3), "first-epoch extra (tracing)": round(extra, 3)}
 
     def best_epoch(self, metric: str, mode: str = "min") -> int:
         """1-based epoch with the lowest (``mode="min"``) or highest value of ``metric``."""
@@ -199,4 +238,10 @@ def fit(model, x, y=None, *, epochs: int, verbose_log: bool = True, **kwargs) ->
     """
     log = EpochLog(epochs, print_fn=print if verbose_log else (lambda line: None))
     history = model.fit(x, y, epochs=epochs, verbose=0, callbacks=[log, *kwargs.pop("callbacks", [])], **kwargs)
-    return Run({k: [float(v) for v in vs] for k, vs in history.history.items()}, list(log.seconds))
+    run = Run({k: [float(v) for v in vs] for k, vs in history.history.items()}, list(log.seconds),
+              list(log.validation_seconds))
+    parts = run.breakdown()
+    log.print_fn(f"{len(run.epoch_seconds)} epochs in {parts['total']:.1f} s: training steps "
+                 f"{parts['training steps']:.1f} s (of which about {parts['first-epoch extra (tracing)']:.1f} s "
+                 f"tracing in epoch 1), validation {parts['validation']:.1f} s")
+    return run

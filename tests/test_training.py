@@ -22,12 +22,18 @@ def test_fit_logs_one_line_per_epoch(keras, capsys):
     x, y = np.ones((16, 3)), np.zeros(16)
     run = training.fit(model, x, y, epochs=3, batch_size=4, validation_data=(x, y))
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 4  # one per epoch, then where the time went
     assert lines[0].startswith("epoch 1/3 ") and lines[2].startswith("epoch 3/3 ")
+    assert lines[3].startswith("3 epochs in ") and "validation" in lines[3]
     assert "loss" in lines[0] and "val_mae" in lines[0] and "\r" not in "".join(lines)
     assert set(run.history) == {"loss", "mae", "val_loss", "val_mae"}
     assert len(run.history["loss"]) == 3 and all(isinstance(v, float) for v in run.history["loss"])
     assert len(run.epoch_seconds) == 3 and run.total_seconds == pytest.approx(sum(run.epoch_seconds))
+    # Each epoch's validation pass is timed inside it, and the breakdown adds up.
+    assert len(run.validation_seconds) == 3
+    assert all(0 < v < e for v, e in zip(run.validation_seconds, run.epoch_seconds))
+    parts = run.breakdown()
+    assert parts["training steps"] + parts["validation"] == pytest.approx(parts["total"], abs=1e-2)
     # SGD on a zero target: the loss goes down.
     assert run.history["loss"][-1] < run.history["loss"][0]
     assert run.best_epoch("loss") == 3
@@ -122,3 +128,15 @@ def test_dense_rmsprop_trains_an_embedding_reproducibly(keras):
     first = run()
     assert first == run()
     assert first[-1] < first[0]
+
+
+def test_epoch_log_ignores_evaluate_outside_fit_and_fills_epochs_without_validation():
+    from seqcnn import training
+
+    log = training.EpochLog(epochs=2, print_fn=lambda line: None)
+    log.on_test_begin()
+    log.on_test_end()  # an evaluate() outside fit: not an epoch's validation
+    log.on_epoch_begin(0)
+    log.on_epoch_end(0, {"loss": 1.0})
+    assert log.validation_seconds == [0.0]
+    assert training.Run({}, [3.0], [0.0]).breakdown()["first-epoch extra (tracing)"] == 0.0
