@@ -1,5 +1,8 @@
 """seqcnn: the small library behind the course book "Sequence processing with 1D convnets".
 
+It holds what the chapters import to teach, nothing that builds the book (that is ``booktools``,
+which is not installed with it).
+
 Modules
 -------
 ops
@@ -9,7 +12,7 @@ runtime
 plots
     The figures the chapters draw.
 data
-    Finding, downloading and verifying the data sets.
+    Finding, downloading and verifying the data sets (and which ones this process read).
 imdb
     Reading, splitting and vectorizing the IMDB movie reviews.
 jena_csv
@@ -24,8 +27,6 @@ training
     One log line per epoch, timings, restoring the best epoch.
 filters
     What the filters learned: top windows, word contributions.
-notebooks
-    Syncing, executing and checking the chapter notebooks.
 """
 
 __version__ = "0.1.0"
