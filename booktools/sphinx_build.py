@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["confoverrides", "build", "main"]
+__all__ = ["confoverrides", "build", "readable_by_everyone", "main"]
 
 
 def confoverrides(
@@ -85,6 +85,42 @@ def build(
         keep_going=keep_going,
     )
     return result if isinstance(result, int) else 1
+
+
+def readable_by_everyone(folder: Path) -> int:
+    """Let everyone read every file (and enter every folder) under ``folder``; returns how many changed.
+
+    A site is served by a web server that often runs as another user: a file written private
+    (a temporary file moved into place is 0600) would be "403 Forbidden". Nothing is made
+    writable or executable that was not.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> site = Path(tempfile.mkdtemp())
+    >>> (site / "sub").mkdir(mode=0o700)
+    >>> _ = (site / "sub" / "book.pdf").write_bytes(b"%PDF")
+    >>> os.chmod(site / "sub" / "book.pdf", 0o600)
+    >>> readable_by_everyone(site)
+    2
+    >>> oct((site / "sub").stat().st_mode & 0o777), oct((site / "sub" / "book.pdf").stat().st_mode & 0o777)
+    ('0o755', '0o644')
+    >>> readable_by_everyone(site)
+    0
+    """
+    import os
+    import stat
+
+    changed = 0
+    for path in [Path(folder), *Path(folder).rglob("*")]:
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            continue
+        wanted = mode | (0o555 if stat.S_ISDIR(mode) else 0o444)
+        if wanted != mode:
+            os.chmod(path, stat.S_IMODE(wanted))
+            changed += 1
+    return changed
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -254,6 +254,14 @@ def build_other_editions(app: Sphinx, exception: Exception | None) -> None:
         )
 
 
+def share_site(app: Sphinx, exception: Exception | None) -> None:
+    """After the html build (and the other editions), let everyone read the whole site."""
+    if exception is None and app.builder.format == "html":
+        from booktools.sphinx_build import readable_by_everyone
+
+        readable_by_everyone(Path(app.outdir))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register ``editions``, the header switch and the build of the other editions."""
     app.add_config_value("editions", {}, "html", dict)
@@ -264,5 +272,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(TranslateTocCaptions)
     app.connect("html-page-context", add_switch_links)
     app.connect("build-finished", build_other_editions)
+    app.connect("build-finished", share_site, priority=900)  # after the other editions are copied in
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
