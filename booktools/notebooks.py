@@ -216,7 +216,7 @@ def code_record(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> d
     Returns
     -------
     dict
-        ``code`` (sha256 of the code cells), ``modules`` (each module's path
+        ``hash`` (the version of this way of hashing), ``code`` (sha256 of the code cells), ``modules`` (each module's path
         relative to the package's parent, e.g. ``seqcnn/ops.py``, with its
         :func:`module_digest`) and ``source_hash`` (sha256 of both).
 
@@ -237,7 +237,7 @@ def code_record(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> d
     total = hashlib.sha256(code.hexdigest().encode())
     for name, digest in sorted(modules.items()):
         total.update(f"\0{name}\0{digest}".encode())
-    return {"source_hash": total.hexdigest(), "code": code.hexdigest(), "modules": modules}
+    return {"source_hash": total.hexdigest(), "hash": _HASH_VERSION, "code": code.hexdigest(), "modules": modules}
 
 
 def source_hash(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> str:
@@ -430,6 +430,9 @@ def _what_changed(recorded: dict, current: dict) -> list[str]:
     """In words, how the ``current`` :func:`code_record` differs from the ``recorded`` one."""
     if "code" not in recorded:
         return ["it has no record of its code, or one written by an older version of this command"]
+    if recorded.get("hash", "an older one") != current["hash"]:
+        return [f"its record was hashed the old way ({recorded.get('hash', 'an older one')}; now {current['hash']}, "
+                "which hashes each module's code without its docstrings and comments): execute it once"]
     changes = []
     if recorded["code"] != current["code"]:
         changes.append("its code cells changed")

@@ -373,6 +373,9 @@ def test_what_changed_names_new_and_dropped_modules_and_old_records(executed, tm
     new = notebooks.code_record(nb, package)
     assert notebooks._what_changed(old, new) == [
         "its code cells changed", "it now depends on seqcnn/b.py", "it no longer depends on seqcnn/a.py"]
+    older = {key: value for key, value in new.items() if key != "hash"}  # a record of hash v2
+    (reason,) = notebooks._what_changed(older, new)
+    assert "hashed the old way" in reason and "execute it once" in reason
     md = tmp_path / executed.name
     md.write_text(CHAPTER)
     bare = nbformat.read(executed.with_suffix(".ipynb"), as_version=4)
