@@ -101,8 +101,8 @@ def readable_by_everyone(folder: Path) -> int:
     >>> (site / "sub").mkdir(mode=0o700)
     >>> _ = (site / "sub" / "book.pdf").write_bytes(b"%PDF")
     >>> os.chmod(site / "sub" / "book.pdf", 0o600)
-    >>> readable_by_everyone(site)
-    2
+    >>> readable_by_everyone(site)  # the site (mkdtemp makes it 0700), sub/ and book.pdf
+    3
     >>> oct((site / "sub").stat().st_mode & 0o777), oct((site / "sub" / "book.pdf").stat().st_mode & 0o777)
     ('0o755', '0o644')
     >>> readable_by_everyone(site)
