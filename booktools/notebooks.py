@@ -492,10 +492,8 @@ def check(md_path: Path, package_dir: Path = PACKAGE_DIR) -> list[str]:
 
     Parameters
     ----------
-    md_path : pathlib.Path
-        The MyST Markdown chapter.
-    package_dir : pathlib.Path, optional
-        The package whose modules count; ``seqcnn`` itself by default.
+    md_path, package_dir
+        As for :func:`status`.
 
     Returns
     -------
