@@ -54,14 +54,26 @@ def test_booktools_docstring_lists_its_modules():
     assert listed == modules
 
 
-def test_the_wheel_holds_seqcnn_only():
-    import tomllib
+def test_the_wheel_holds_seqcnn_only(tmp_path):
+    """`pip install .` gives readers the library, not the book's tooling (built from a copy: no build/ left here)."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
 
-    find = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
-    assert find["include"] == ["seqcnn*"]
-    from setuptools import find_packages
-
-    assert sorted(find_packages(str(ROOT), include=find["include"])) == ["seqcnn"]
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in ("seqcnn", "booktools", "tests"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(tmp_path / "dist"), str(source)], check=True)
+    (wheel,) = (tmp_path / "dist").glob("seqcnn-*.whl")
+    packages = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist() if not name.startswith("seqcnn-")}
+    assert packages == {"seqcnn"}
+    modules = sorted(Path(name).stem for name in zipfile.ZipFile(wheel).namelist() if name.startswith("seqcnn/"))
+    assert modules == sorted(["__init__", *LIBRARY])
 
 
 def test_no_old_tooling_folders_and_the_config_loads_booktools_extensions():
