@@ -1,6 +1,6 @@
 /* Long cell outputs: the site shows each in a box of about ten lines that scrolls; this adds
  * below it a button that shows the whole output, and back. The outputs are marked with the class
- * "long-output" by _ext/long_outputs.py (its long_output_lines, in _config.yml, sets how long).
+ * "long-output" by booktools/sphinxext/long_outputs.py (its long_output_lines, in _config.yml, sets how long).
  * Without JavaScript the box still scrolls. */
 (() => {
   "use strict";

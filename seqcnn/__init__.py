@@ -1,5 +1,8 @@
 """seqcnn: the small library behind the course book "Sequence processing with 1D convnets".
 
+It holds what the chapters import to teach, nothing that builds the book (that is ``booktools``,
+which is not installed with it).
+
 Modules
 -------
 ops
@@ -9,7 +12,7 @@ runtime
 plots
     The figures the chapters draw.
 data
-    Finding, downloading and verifying the data sets.
+    Finding, downloading and verifying the data sets (and which ones this process read).
 imdb
     Reading, splitting and vectorizing the IMDB movie reviews.
 jena_csv
@@ -20,12 +23,14 @@ benchmark
     The 2020 notes' loader and generator against seqcnn's (``python -m seqcnn.benchmark``).
 models
     The models of the chapters.
+flops
+    A model's multiply-adds counted from its layer shapes, the machine's matrix-product rate, the bound.
+backends
+    The chapters' models timed under each Keras 3 backend (TensorFlow, JAX, PyTorch), each in a child process.
 training
-    One log line per epoch, timings, restoring the best epoch.
+    One log line per epoch, timings (training steps, validation), restoring the best epoch.
 filters
     What the filters learned: top windows, word contributions.
-notebooks
-    Syncing, executing and checking the chapter notebooks.
 """
 
 __version__ = "0.1.0"

@@ -4,6 +4,11 @@ Downloads are checked against a pinned sha256 (or, for the Jena zip, whose
 sha256 is not known, against the facts pinned in :class:`ZipPins`), written
 atomically and extracted safely, so nothing half-written is ever left in the
 cache.
+
+The data sets found in this process are remembered, under a name that does
+not depend on the machine (:func:`note_read`, :func:`data_sets_read`): the
+hook through which the book's tooling records, with each executed chapter,
+which data it read. The library itself never looks at them.
 """
 
 from __future__ import annotations
@@ -22,9 +27,58 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from seqcnn import provenance
-
 _CHUNK = 1 << 20  # read and hash downloads 1 MiB at a time
+
+
+_read: dict[str, Path] = {}
+
+
+def note_read(path: str | Path, name: str) -> None:
+    """Remember that the data set ``name`` was found at ``path`` in this process.
+
+    :func:`locate` (and :func:`seqcnn.jena.locate_csv`, for a file named by
+    ``$SEQCNN_JENA_CSV``) call it for every data set they return.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file or folder as found on this machine.
+    name : str
+        How to call it in what readers see: a path relative to the data
+        folder (``aclImdb``), never an absolute one.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is an absolute path.
+
+    Examples
+    --------
+    >>> note_read("/somewhere/on/this/machine/notes.txt", "notes.txt")
+    >>> {name: path.as_posix() for name, path in data_sets_read().items()}
+    {'notes.txt': '/somewhere/on/this/machine/notes.txt'}
+    >>> forget_data_sets_read()
+    """
+    if Path(name).is_absolute():
+        raise ValueError(f"note_read({name!r}): give a name relative to the data folder, not a machine path.")
+    _read[name] = Path(path)
+
+
+def data_sets_read() -> dict[str, Path]:
+    """The data sets found in this process: name (as :func:`note_read` got it) -> path, sorted by name.
+
+    Examples
+    --------
+    >>> forget_data_sets_read()
+    >>> data_sets_read()
+    {}
+    """
+    return dict(sorted(_read.items()))
+
+
+def forget_data_sets_read() -> None:
+    """Forget what :func:`note_read` remembered (for tests)."""
+    _read.clear()
 
 
 class DataError(Exception):
@@ -302,7 +356,7 @@ def locate(spec: DatasetSpec, download: bool | None = None) -> Path:
     folders = data_dir_candidates()
     for folder in folders:
         if _is_complete(folder / spec.relpath, spec.check):
-            provenance.record(folder / spec.relpath, spec.relpath)
+            note_read(folder / spec.relpath, spec.relpath)
             return folder / spec.relpath
     if download is None:
         download = os.environ.get("SEQCNN_OFFLINE") != "1"
@@ -313,7 +367,7 @@ def locate(spec: DatasetSpec, download: bool | None = None) -> Path:
     else:
         try:
             found = _download(spec, cache_dir())
-            provenance.record(found, spec.relpath)
+            note_read(found, spec.relpath)
             return found
         except (OSError, http.client.HTTPException) as err:  # includes URLError, timeouts
             reason = f"Downloading it failed: {err}"

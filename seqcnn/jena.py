@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from seqcnn import data, provenance
+from seqcnn import data
 from seqcnn.jena_csv import FEATURES, TEMPERATURE, LoadReport, Weather, read_csv
 from seqcnn.runtime import quiet_environment
 
@@ -84,7 +84,7 @@ def locate_csv() -> Path:
         path = Path(chosen)
         if not path.is_file():
             raise data.DataError(f"{JENA_CSV_ENV} is set to {chosen}, which is not a file. Fix or unset it.")
-        provenance.record(path, path.name)
+        data.note_read(path, path.name)
         return path
     try:
         return data.locate(data.JENA)

@@ -5,42 +5,32 @@ from pathlib import Path
 
 import pytest
 
-from seqcnn import dependencies
-
-PACKAGE_DIR = Path(dependencies.__file__).resolve().parent
-
-
-def _package(tmp_path, modules):
-    package = tmp_path / "seqcnn"
-    (package / "sub").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "sub" / "__init__.py").write_text("from . import leaf\n")
-    for name, source in modules.items():
-        (package / f"{name}.py").write_text(source)
-    return package
+from booktools import dependencies
+from booktools.notebooks import PACKAGE_DIR
 
 
-def test_imports_anywhere_count(tmp_path):
-    package = _package(tmp_path, {
+def test_imports_anywhere_count(tiny_package):
+    package = tiny_package({
         "top": "import seqcnn.inner\n",
         "inner": "def f():\n    if True:\n        from seqcnn import deep\n",
         "deep": "class C:\n    def m(self):\n        import seqcnn.sub.leaf as leaf\n",
         "unused": "X = 1\n",
+        "sub/__init__": "from . import leaf\n",
+        "sub/leaf": "from ..unused import X\n",
     })
-    (package / "sub" / "leaf.py").write_text("from ..unused import X\n")
     found = dependencies.chapter_modules(["import seqcnn.top"], package)
     names = sorted(p.relative_to(package).as_posix() for p in found)
     assert names == ["__init__.py", "deep.py", "inner.py", "sub/__init__.py", "sub/leaf.py", "top.py", "unused.py"]
 
 
-def test_names_that_are_not_modules_count_as_the_package(tmp_path):
-    package = _package(tmp_path, {"ops": "def conv(): pass\n"})
+def test_names_that_are_not_modules_count_as_the_package(tiny_package):
+    package = tiny_package({"ops": "def conv(): pass\n"})
     found = dependencies.chapter_modules(["from seqcnn import __version__\nfrom seqcnn.ops import conv"], package)
     assert sorted(p.name for p in found) == ["__init__.py", "ops.py"]
 
 
-def test_star_and_plain_package_imports(tmp_path):
-    package = _package(tmp_path, {"ops": ""})
+def test_star_and_plain_package_imports(tiny_package):
+    package = tiny_package({"ops": ""})
     assert [p.name for p in dependencies.chapter_modules(["import seqcnn"], package)] == ["__init__.py"]
     assert [p.name for p in dependencies.chapter_modules(["from seqcnn import *"], package)] == ["__init__.py"]
 
@@ -60,9 +50,9 @@ def test_relative_imports_resolve_against_the_module():
 def test_the_book_modules():
     found = dependencies.chapter_modules(["from seqcnn import jena"], PACKAGE_DIR)
     names = {p.name for p in found}
-    # jena imports data and training (which imports runtime), and data records what it reads.
-    assert {"jena.py", "data.py", "training.py", "runtime.py", "provenance.py", "__init__.py"} <= names
-    assert "imdb.py" not in names and "notebooks.py" not in names
+    # jena imports data and training (which imports runtime).
+    assert {"jena.py", "data.py", "training.py", "runtime.py", "__init__.py"} <= names
+    assert "imdb.py" not in names
 
 
 def test_a_cell_that_does_not_parse_is_named():
@@ -70,7 +60,7 @@ def test_a_cell_that_does_not_parse_is_named():
         dependencies.chapter_modules(["x = 1", "def broken(:"], PACKAGE_DIR)
 
 
-def test_a_module_that_does_not_parse_is_named(tmp_path):
-    package = _package(tmp_path, {"bad": "def broken(:\n"})
+def test_a_module_that_does_not_parse_is_named(tiny_package):
+    package = tiny_package({"bad": "def broken(:\n"})
     with pytest.raises(SyntaxError, match=r"bad\.py: cannot read its imports"):
         dependencies.chapter_modules(["from seqcnn import bad"], package)

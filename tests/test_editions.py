@@ -1,4 +1,4 @@
-"""The Sphinx extensions of the language editions (_ext/editions.py, _ext/translated_glue.py).
+"""The Sphinx extensions of the language editions (booktools/sphinxext/editions.py, translated_glue.py).
 
 The built site is tested in tests_site/test_zh.py; these are the pieces that decide links,
 settings and glue keys, checked without a build.
@@ -6,17 +6,13 @@ settings and glue keys, checked without a build.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from sphinx.errors import ConfigError
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
-
-import editions  # noqa: E402
-import translated_glue  # noqa: E402
+from booktools.sphinxext import editions, translated_glue
 
 EDITIONS = {"en": {"label": "English"}, "zh_CN": {"label": "中文", "config": {}}}
 

@@ -12,7 +12,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from seqcnn import notebooks, provenance
+from booktools import notebooks, provenance
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
@@ -85,18 +85,8 @@ def test_code_edit_makes_outputs_stale(executed, tmp_path, capsys):
     assert "did not produce" in capsys.readouterr().out
 
 
-def _package(root, modules):
-    """Write a tiny package ``seqcnn`` under ``root`` (a module name -> source mapping)."""
-    package = root / "seqcnn"
-    package.mkdir()
-    (package / "__init__.py").write_text('"""A tiny package."""\n')
-    for name, source in modules.items():
-        (package / f"{name}.py").write_text(source)
-    return package
-
-
-def test_package_edit_changes_the_hash_of_the_chapters_that_import_it(executed, tmp_path):
-    package = _package(tmp_path, {"mod": "X = 1\n", "other": "Y = 1\n"})
+def test_package_edit_changes_the_hash_of_the_chapters_that_import_it(executed, tiny_package):
+    package = tiny_package({"mod": "X = 1\n", "other": "Y = 1\n"})
     nb = nbformat.read(executed.with_suffix(".ipynb"), as_version=4)
     nb.cells[1].source = "from seqcnn import mod\nprint(mod.X)"
     before = notebooks.source_hash(nb, package)
@@ -106,6 +96,8 @@ def test_package_edit_changes_the_hash_of_the_chapters_that_import_it(executed, 
     (package / "mod.py").write_text("X = 2\n")
     assert notebooks.source_hash(nb, package) != before
     (package / "mod.py").write_text("X = 1\r\n")  # a Windows checkout hashes the same
+    assert notebooks.source_hash(nb, package) == before
+    (package / "mod.py").write_text('"""Now documented."""\n\n# and commented\nX = 1  # one\n')
     assert notebooks.source_hash(nb, package) == before
     # Markdown cells and tags do not count: prose edits need a sync, not a re-execution.
     nb.cells[0].source += "\nMore prose."
@@ -128,8 +120,8 @@ TRIO = {
     [("a", {"uses_a", "uses_c", "uses_d"}), ("b", {"uses_c"}), ("c", {"uses_c"}), ("d", {"uses_d"}),
      ("lonely", set()), ("__init__", {"uses_a", "uses_c", "uses_d"})],
 )
-def test_a_module_edit_stales_exactly_the_chapters_that_depend_on_it(tmp_path, edited, stale):
-    package = _package(tmp_path, TRIO)
+def test_a_module_edit_stales_exactly_the_chapters_that_depend_on_it(tmp_path, tiny_package, edited, stale):
+    package = tiny_package(TRIO)
     chapters = {
         "uses_a": "import seqcnn.a as alias\nprint(alias.A)",
         "uses_c": "from seqcnn.c import c\nprint(c())",
@@ -144,7 +136,7 @@ def test_a_module_edit_stales_exactly_the_chapters_that_depend_on_it(tmp_path, e
         nbformat.write(nb, tmp_path / f"{name}.ipynb")
         assert notebooks.status(tmp_path / f"{name}.md", package) == ("up to date", [])
     path = package / f"{edited}.py"
-    path.write_text(path.read_text() + "# edited\n")
+    path.write_text(path.read_text() + "EDITED = True\n")
     found = {name for name in chapters if notebooks.status(tmp_path / f"{name}.md", package)[0] == "stale"}
     assert found == stale
     for name in stale:
@@ -158,11 +150,51 @@ def test_editing_imdb_stales_exactly_the_imdb_chapter(tmp_path):
     package = tmp_path / "seqcnn"
     shutil.copytree(notebooks.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     before = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
-    (package / "imdb.py").write_text((package / "imdb.py").read_text() + "# edited\n")
+    (package / "imdb.py").write_text((package / "imdb.py").read_text() + "EDITED = True\n")
     after = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
     changed = {name for name in after if after[name]["source_hash"] != before[name]["source_hash"]}
     assert changed == {"03_imdb.md"}
     assert notebooks._what_changed(before["03_imdb.md"], after["03_imdb.md"]) == ["seqcnn/imdb.py changed"]
+
+
+def _every_docstring_and_comment_edited(source):
+    """``source`` with every docstring reworded and a comment on each line of code: the same code."""
+    import ast
+
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body:
+            first = body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                line = first.lineno - 1
+                lines[line] = lines[line].replace('"""', '"""Reworded. ', 1)
+    return "".join(lines) + "\n# A comment at the end.\n"
+
+
+def test_a_docstring_edit_leaves_every_chapter_current_and_a_code_edit_does_not(tmp_path):
+    import shutil
+
+    package = tmp_path / "seqcnn"
+    shutil.copytree(notebooks.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+    edited = 0
+    for module in sorted(package.glob("*.py")):
+        source = module.read_text()
+        new = _every_docstring_and_comment_edited(source)
+        assert new != source
+        module.write_text(new)
+        edited += new.count("Reworded.")
+    assert edited > 100  # every module's docstring and the docstrings of its functions and classes
+    after = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+    assert after == before
+    ops = package / "ops.py"
+    ops.write_text(ops.read_text() + "\n\ndef extra():\n    return 1\n")
+    code_edit = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+    changed = {name for name in before if code_edit[name]["source_hash"] != before[name]["source_hash"]}
+    assert changed and changed == {md.name for md in CHAPTERS
+                                   if "seqcnn/ops.py" in before[md.name]["modules"]}
 
 
 def test_editing_ops_stales_the_chapters_that_use_it_directly_or_through_plots():
@@ -216,7 +248,7 @@ def test_execution_record_names_versions_and_data(tmp_path):
     data_file.write_text("hello")
     md = tmp_path / "reads.md"
     md.write_text(CHAPTER.replace(
-        "print(6 * 7)", f"from seqcnn import provenance\nprovenance.record({str(data_file)!r}, 'notes.txt')"))
+        "print(6 * 7)", f"from seqcnn import data\ndata.note_read({str(data_file)!r}, 'notes.txt')"))
     seconds = notebooks.execute(md)
     facts = nbformat.read(md.with_suffix(".ipynb"), as_version=4).metadata.seqcnn.execution
     assert facts["data"] == [{"name": "notes.txt", "bytes": 5, "sha256": "2cf24dba5fb0"}]
@@ -235,7 +267,7 @@ def test_a_notebook_without_record_is_stale(executed, tmp_path):
     del nb.metadata.seqcnn["execution"]
     nbformat.write(nb, md.with_suffix(".ipynb"))
     assert notebooks.status(md) == ("stale", [f"{md.with_suffix('.ipynb').as_posix()} has no execution record"])
-    with pytest.raises(ValueError, match="has no execution record: run `python -m seqcnn.notebooks"):
+    with pytest.raises(ValueError, match="has no execution record: run `python -m booktools.notebooks"):
         provenance.execution_rows([md.with_suffix(".ipynb")])
 
 
@@ -332,8 +364,8 @@ def test_chapter_colab_cell_installs_from_the_configured_repository(md):
     assert f"git+{repository['url']}@{repository['branch']}" in md.read_text()
 
 
-def test_what_changed_names_new_and_dropped_modules_and_old_records(executed, tmp_path):
-    package = _package(tmp_path, {"a": "A = 1\n", "b": "B = 1\n"})
+def test_what_changed_names_new_and_dropped_modules_and_old_records(executed, tmp_path, tiny_package):
+    package = tiny_package({"a": "A = 1\n", "b": "B = 1\n"})
     nb = jupytext.read(executed)
     nb.cells[1].source = "from seqcnn import a"
     old = notebooks.code_record(nb, package)
@@ -341,6 +373,9 @@ def test_what_changed_names_new_and_dropped_modules_and_old_records(executed, tm
     new = notebooks.code_record(nb, package)
     assert notebooks._what_changed(old, new) == [
         "its code cells changed", "it now depends on seqcnn/b.py", "it no longer depends on seqcnn/a.py"]
+    older = {key: value for key, value in new.items() if key != "hash"}  # a record of hash v2
+    (reason,) = notebooks._what_changed(older, new)
+    assert "hashed the old way" in reason and "execute it once" in reason
     md = tmp_path / executed.name
     md.write_text(CHAPTER)
     bare = nbformat.read(executed.with_suffix(".ipynb"), as_version=4)
@@ -348,3 +383,20 @@ def test_what_changed_names_new_and_dropped_modules_and_old_records(executed, tm
     nbformat.write(bare, md.with_suffix(".ipynb"))
     state, (reason,) = notebooks.status(md)
     assert state == "stale" and "no record of its code" in reason
+
+
+def test_the_colab_cell_is_synced_once_per_chapter(executed, tmp_path, monkeypatch):
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "_config.yml").write_text("repository:\n  url: https://example.org/me/book\n  branch: dev\n")
+    md = tmp_path / "chapters" / executed.name
+    md.write_text(CHAPTER)
+    calls = []
+    real = notebooks.sync_colab_cell
+    monkeypatch.setattr(notebooks, "sync_colab_cell", lambda *args: calls.append(args) or real(*args))
+    assert notebooks.main([str(md)]) == 0  # executed: the cell is new
+    assert len(calls) == 1
+    md.write_text(md.read_text().replace("# A tiny chapter", "# A tiny chapter\n\nMore prose."))
+    assert notebooks.main([str(md)]) == 0  # prose synced
+    assert len(calls) == 2
+    assert notebooks.main(["--all", str(md)]) == 0
+    assert len(calls) == 3

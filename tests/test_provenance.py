@@ -1,13 +1,17 @@
 """What a chapter ran with: data sets, versions, the execution table."""
 
+import contextlib
 import hashlib
+import io
+import json
+import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from seqcnn import data, provenance
+from booktools import provenance
+from seqcnn import data
 
 
 def test_folder_digest_covers_names_and_contents(tmp_path):
@@ -32,7 +36,7 @@ def test_file_digest_is_the_sha256_prefix(tmp_path):
 
 def test_absolute_names_are_refused(tmp_path):
     with pytest.raises(ValueError, match="not a machine path"):
-        provenance.record(tmp_path, str(tmp_path))
+        data.note_read(tmp_path, str(tmp_path))
 
 
 def test_locate_records_the_data_set_by_its_relative_name(tmp_path, monkeypatch):
@@ -40,16 +44,42 @@ def test_locate_records_the_data_set_by_its_relative_name(tmp_path, monkeypatch)
     monkeypatch.setenv("SEQCNN_DATA_DIR", str(tmp_path))
     spec = data.DatasetSpec("notes", "notes.txt", "https://example.org/notes.txt", "0" * 64)
     data.locate(spec, download=False)
-    assert provenance.recorded() == [{"name": "notes.txt", "bytes": 5, "sha256": "2cf24dba5fb0"}]
+    assert data.data_sets_read() == {"notes.txt": tmp_path / "notes.txt"}
+    assert provenance.report()["data"] == [{"name": "notes.txt", "bytes": 5, "sha256": "2cf24dba5fb0"}]
     assert str(tmp_path) not in str(provenance.report())
 
 
 def test_versions_come_from_loaded_modules_or_installed_distributions(monkeypatch):
-    assert provenance._version("numpy") == __import__("numpy").__version__
     monkeypatch.delitem(sys.modules, "keras", raising=False)
-    assert provenance._version("keras")  # installed, read from its metadata without importing it
-    assert "keras" not in sys.modules or sys.modules["keras"] is not None
-    assert provenance._version("no_such_module_here") is None
+    versions = provenance.kernel_facts({"numpy": ("numpy",), "keras": ("keras",), "nothing": ("no_such_dist",)})[
+        "packages"]
+    assert versions["numpy"] == __import__("numpy").__version__
+    assert versions["keras"]  # installed, read from its metadata without importing it
+    assert "keras" not in sys.modules
+    assert versions["nothing"] is None
+
+
+def test_the_kernel_probe_runs_without_booktools_and_reports_the_data_read(tmp_path):
+    """The probe is source code for a chapter's kernel, which may not be able to import booktools."""
+    (tmp_path / "notes.txt").write_text("hello")
+    code = (f"from seqcnn import data\ndata.note_read({str(tmp_path / 'notes.txt')!r}, 'notes.txt')\n"
+            "import sys\nsys.modules['booktools'] = None  # importing booktools now fails\n"
+            + provenance.kernel_probe())
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    facts = json.loads(out)
+    assert facts["read"] == [["notes.txt", str(tmp_path / "notes.txt")]]
+    assert provenance.complete(facts)["data"] == [{"name": "notes.txt", "bytes": 5, "sha256": "2cf24dba5fb0"}]
+    assert "read" not in provenance.complete(facts)
+
+
+def test_the_probe_leaves_no_name_behind_and_reports_nothing_read():
+    code = provenance.kernel_probe()
+    out = io.StringIO()
+    namespace = {}
+    with contextlib.redirect_stdout(out):
+        exec(code, namespace)
+    assert "kernel_facts" not in namespace  # the probe leaves no name behind in the chapter
+    assert json.loads(out.getvalue())["read"] == []  # the fixture forgot every read
 
 
 def test_execution_rows_sizes_and_missing_versions(tmp_path):

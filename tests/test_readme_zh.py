@@ -1,7 +1,8 @@
 """README.zh_CN.md keeps up with README.md.
 
-The Chinese README translates the reader-facing sections of the English one. Its commands must be
-the English README's commands, byte for byte, and the sections it translates must still exist.
+The Chinese README translates the English one (which is for readers; maintainers read
+CONTRIBUTING.md). It shows the same commands as README.md, byte for byte, no more and no fewer, and
+the sections it translates must still exist.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def readme_problems(english: str, chinese: str) -> list[str]:
     -------
     list of str
         One message per problem: a code block of the Chinese README that is not verbatim in the
-        English one, a translated heading missing from the English one, or no code block at all.
-        Empty when the two agree.
+        English one, a code block of the English README that the Chinese one lacks, a translated
+        heading missing from the English one, or no code block at all. Empty when the two agree.
 
     Examples
     --------
@@ -73,6 +74,9 @@ def readme_problems(english: str, chinese: str) -> list[str]:
                 "this code block of README.zh_CN.md is not in README.md; copy the current "
                 f"command from README.md:\n{block}"
             )
+    for block in fenced_blocks(english):
+        if block not in chinese:
+            problems.append(f"README.zh_CN.md lacks this code block of README.md; translate its section:\n{block}")
     english_lines = set(english.splitlines())
     for heading in TRANSLATED_HEADINGS:
         if heading not in english_lines:
@@ -97,3 +101,11 @@ def test_check_finds_a_changed_command_and_a_missing_heading() -> None:
     for heading in TRANSLATED_HEADINGS[1:]:
         assert any(repr(heading) in p for p in problems)
     assert not any(repr("## Build the book") in p for p in problems)
+    assert any("lacks this code block" in p and "jupyter-book build . -W" in p for p in problems)
+
+
+def test_check_finds_a_command_the_chinese_readme_lacks() -> None:
+    english = "## Build the book\n\n```bash\njupyter-book build .\n```\n\n## Run the tests\n\n```bash\npytest\n```\n"
+    chinese = "## 构建本书\n\n```bash\njupyter-book build .\n```\n"
+    (problem,) = [p for p in readme_problems(english, chinese) if "code block" in p]
+    assert "lacks this code block" in problem and "pytest" in problem

@@ -1,32 +1,20 @@
-"""The translated editions keep up with the English text (tools/translations.py; README, Translations).
+"""The translated editions keep up with the English text (booktools/translations.py; CONTRIBUTING.md, Translations).
 
 For every page of `_toc.yml` and every translated language of `_config.yml` (`editions`), the
 messages of the current English sources (extracted by Sphinx's gettext builder, as
-`python tools/translations.py update` does) must all be in the page's catalog, translated, not
+`python -m booktools.translations update` does) must all be in the page's catalog, translated, not
 fuzzy, and keep their English message's roles, glue names, literals, links and math. One test per
 page and language, so that the report names the pages that fell behind.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from booktools import translations
 
-
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("translations", REPO / "tools" / "translations.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-translations = _load_tool()
 
 
 PAGES = translations.toc_pages()

@@ -19,7 +19,6 @@ Environment variables:
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,9 +43,8 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 REPO = Path(__file__).resolve().parents[1]
 
 # The offline Chromium (its flags, the local server, MathJax from disk) is shared with
-# tools/build_pdf.py, which prints the book to PDF.
-sys.path.insert(0, str(REPO / "tools"))
-from offline_chromium import (  # noqa: E402 - after the path of tools/
+# booktools.pdf, which prints the book to PDF.
+from booktools.chromium import (  # noqa: E402 - after the playwright check
     CHROMIUM_ARGS,
     chromium_executable,
     offline_route,

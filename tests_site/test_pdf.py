@@ -1,6 +1,6 @@
-"""The PDF of the book (tools/build_pdf.py), one per edition, checked against the built site.
+"""The PDF of the book (python -m booktools.pdf), one per edition, checked against the built site.
 
-Run after `jupyter-book build .` and `python tools/build_pdf.py --all`, with the rest of the site
+Run after `jupyter-book build .` and `python -m booktools.pdf --all`, with the rest of the site
 test: pytest tests_site -o addopts="". For each edition's PDF (``book_pdf`` of ``_config.yml``, in
 that edition's folder of the site): enough pages; bookmarks for every part and, in the order of
 the toc, every page of the book under its title as the site shows it; "page / pages" in the
@@ -109,7 +109,7 @@ def edition(request: pytest.FixtureRequest, site_dir: Path) -> tuple[Path, Book]
     site = site_dir / request.param
     pdf = site / book_pdf_name()
     if not pdf.is_file():
-        pytest.fail(f"No PDF at {pdf}: run python tools/build_pdf.py --all after the book build.")
+        pytest.fail(f"No PDF at {pdf}: run python -m booktools.pdf --all after the book build.")
     return site, _book(pdf)
 
 
@@ -144,7 +144,7 @@ def test_pdf_bookmarks_follow_the_toc(edition: tuple[Path, Book]) -> None:
     assert not missing, f"{book.path}: no bookmark for {missing}; bookmarks: {bookmarks}"
     pages = [by_title[_squeeze(page_title(site, p))][1] for p in chapters]
     assert pages == sorted(pages), f"{book.path}: chapters out of toc order: {pages}"
-    # Chromium drops the space where a heading wraps; tools/build_pdf.py puts it back.
+    # Chromium drops the space where a heading wraps; booktools.pdf puts it back.
     titles = {page_title(site, p) for p in chapters}
     squeezed = {_squeeze(t) for t in titles}
     lost = [t for _, t, _ in bookmarks if _squeeze(t) in squeezed and t not in titles]
@@ -203,12 +203,12 @@ def test_download_menu_serves_the_pdf(open_tab: Callable[..., Tab]) -> None:
     """Each chapter's download menu has the book's PDF, and the site serves it."""
     tab = load(open_tab, f"{NOTEBOOKS[0]}.html")
     link = tab.page.locator(".dropdown-download-buttons a.btn-download-book-pdf-button")
-    assert link.count() == 1, "no 'Book .pdf' in the download menu (_ext/book_pdf.py)"
+    assert link.count() == 1, "no 'Book .pdf' in the download menu (booktools/sphinxext/book_pdf.py)"
     tab.page.click(".dropdown-download-buttons button.dropdown-toggle")
     link.wait_for(state="visible")
     href = link.evaluate("a => a.href")
     assert href.endswith("/" + book_pdf_name()), href
     response = tab.page.request.get(href)
     assert response.status == 200 and response.body()[:5] == b"%PDF-", (
-        f"{href}: HTTP {response.status}, not a PDF (run python tools/build_pdf.py --all)"
+        f"{href}: HTTP {response.status}, not a PDF (run python -m booktools.pdf --all)"
     )

@@ -98,6 +98,19 @@ def load(open_tab: Callable[[], Tab], path: str) -> Tab:
     return tab
 
 
+def test_every_file_of_the_site_is_readable_by_everyone() -> None:
+    """A web server running as another user must be able to serve every file (the PDFs included)."""
+    import stat
+
+    site = REPO / "_build" / "html"
+    assert (site / "index.html").is_file(), "no site: run jupyter-book build . first"
+    private = [p.relative_to(site).as_posix() for p in [site, *site.rglob("*")] if not p.is_symlink()
+               and (p.stat().st_mode & (0o005 if p.is_dir() else 0o004)) != (0o005 if p.is_dir() else 0o004)]
+    assert not private, f"not readable by everyone: {private[:20]}"
+    pdfs = sorted(site.rglob("*.pdf"))
+    assert pdfs, "no PDF in the site: run python -m booktools.pdf --all"
+
+
 def test_every_chapter_notebook_is_in_the_toc() -> None:
     """A chapter notebook left out of `_toc.yml` would silently be missing from the book."""
     notebooks = sorted(p.relative_to(REPO).with_suffix("").as_posix()

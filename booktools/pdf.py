@@ -2,18 +2,19 @@
 
 Usage, from the repository, after ``jupyter-book build .``::
 
-    python tools/build_pdf.py                     # the book's PDF into _build/html/
-    python tools/build_pdf.py --language zh_CN    # another edition: into _build/html/zh_CN/
-    python tools/build_pdf.py --all               # every edition of _config.yml
+    python -m booktools.pdf                       # the book's PDF into _build/html/
+    python -m booktools.pdf --language zh_CN      # another edition: into _build/html/zh_CN/
+    python -m booktools.pdf --all                 # every edition of _config.yml
 
 It takes three steps:
 
-1. **One page.** Jupyter Book's Sphinx call builds the book with the ``singlehtml`` builder (the
+1. **One page.** Jupyter Book's Sphinx call (:func:`booktools.sphinx_build.build`, as for the
+   translated editions) builds the book with the ``singlehtml`` builder (the
    same ``_config.yml`` and ``_toc.yml``, ``-W -n --keep-going``, the committed notebooks, nothing
-   executed) into ``_build/pdf/<language>/singlehtml/``. ``_ext/book_pdf.py`` lays that page out as
+   executed) into ``_build/pdf/<language>/singlehtml/``. ``booktools/sphinxext/book_pdf.py`` lays that page out as
    a book: a heading per part of the table of contents, each chapter from a new page.
 2. **A browser.** That page is served on 127.0.0.1 and opened in Debian's headless Chromium
-   (``tools/offline_chromium.py``: nothing leaves the machine), with MathJax from a local copy of
+   (:mod:`booktools.chromium`: nothing leaves the machine), with MathJax from a local copy of
    the npm package ``mathjax@3`` (``--mathjax`` or ``$SEQCNN_MATHJAX``; without it the math would
    print as TeX source, so the tool stops). It waits until every image is loaded and the math is
    typeset.
@@ -22,7 +23,8 @@ It takes three steps:
    whose bookmarks are the headings (part, chapter, section) and whose links inside the book (the
    contents, cross-references, citations) stay links.
 
-The PDF is written, atomically, to ``<site>/<book_pdf>``: ``book_pdf`` is set in ``_config.yml``
+The PDF is written, atomically and readable by everyone (mode 0644, as the rest of the site, so that
+a web server running as another user can serve it), to ``<site>/<book_pdf>``: ``book_pdf`` is set in ``_config.yml``
 (under ``sphinx.config``) and is the file that every page's download menu links to. The site is
 ``_build/html`` for the book's first edition, ``_build/html/<language>`` for another one (the
 ``editions`` of ``_config.yml``; that edition's own settings apply, as in its html build).
@@ -50,13 +52,8 @@ from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from offline_chromium import (  # noqa: E402 - after the path of this folder
-    CHROMIUM_ARGS,
-    chromium_executable,
-    offline_route,
-    serve,
-)
+from booktools import sphinx_build
+from booktools.chromium import CHROMIUM_ARGS, chromium_executable, offline_route, serve
 
 REPO = Path(__file__).resolve().parents[1]
 PAPER = "A4"
@@ -147,27 +144,9 @@ def build_single_page(
     book: Path, language: str, is_root: bool, overrides: dict[str, Any], work: Path
 ) -> Path:
     """Build the book as one html page into ``work/singlehtml``; returns that folder."""
-    from jupyter_book.sphinx import build_sphinx
-
-    confoverrides: dict[str, Any] = {
-        "external_toc_path": (book / "_toc.yml").as_posix(),
-        "latex_individualpages": False,
-        "nitpicky": True,
-        **overrides,
-    }
-    if not is_root:
-        confoverrides["language"] = language
     out = work / "singlehtml"
-    result = build_sphinx(
-        book,
-        out,
-        noconfig=True,
-        path_config=str(book / "_config.yml"),
-        confoverrides=confoverrides,
-        builder="singlehtml",
-        warningiserror=True,
-        keep_going=True,
-    )
+    result = sphinx_build.build(book, out, builder="singlehtml", language=None if is_root else language,
+                                overrides=overrides, warningiserror=True, keep_going=True, nitpicky=True)
     if result != 0 or not (out / "index.html").is_file():
         raise PdfError(
             f"The single-page build of the book failed (its messages are above); the PDF is "
@@ -278,19 +257,38 @@ def build_pdf(
     try:
         facts = print_pdf(single, title, partial, mathjax)
         fixed = fix_outline_titles(partial, [text for _, text in facts["headings"]])
-        os.replace(partial, target)
+        publish(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     pages, outline = _pdf_summary(target)
     print(
-        f"build_pdf: {target} ({language}): {pages} pages, {target.stat().st_size / 1e6:.1f} MB, "
+        f"booktools.pdf: {target} ({language}): {pages} pages, {target.stat().st_size / 1e6:.1f} MB, "
         f"{outline} bookmarks ({fixed} titles mended), {facts['images']} images, {facts['typeset']} formulas; "
         f"single page built in {built - started:.1f} s, printed in "
         f"{time.monotonic() - built:.1f} s"
     )
     if facts["external"]:
-        print(f"build_pdf: requests to other hosts, answered empty: {sorted(set(facts['external']))}")
+        print(f"booktools.pdf: requests to other hosts, answered empty: {sorted(set(facts['external']))}")
     return target
+
+
+def publish(partial: Path, target: Path) -> None:
+    """Move a finished file into the site, readable by everyone (0644), atomically.
+
+    A temporary file is private (0600); a web server running as another user could not serve it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with tempfile.NamedTemporaryFile(dir=folder, delete=False) as part:
+    ...     _ = part.write(b"%PDF")
+    >>> publish(Path(part.name), folder / "book.pdf")
+    >>> oct((folder / "book.pdf").stat().st_mode & 0o777), Path(part.name).exists()
+    ('0o644', False)
+    """
+    os.chmod(partial, 0o644)
+    os.replace(partial, target)
 
 
 def mend_title(title: str, heading: str | None, headings: dict[str, str]) -> str:
@@ -371,7 +369,8 @@ def _pdf_summary(path: Path) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     """The command line: see the module's docstring."""
-    parser = argparse.ArgumentParser(description="Print the whole book to one PDF (offline).")
+    parser = argparse.ArgumentParser(prog="python -m booktools.pdf",
+                                     description="Print the whole book to one PDF (offline).")
     parser.add_argument("--book", type=Path, default=REPO, help="the Jupyter Book (default: .)")
     parser.add_argument("--language", help="the edition (default: the first of editions)")
     parser.add_argument("--all", action="store_true", help="every edition, each into its site")
@@ -392,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         for language in languages:
             build_pdf(args.book, language, args.site, args.work, args.mathjax)
     except PdfError as error:
-        print(f"build_pdf: {error}", file=sys.stderr)
+        print(f"booktools.pdf: {error}", file=sys.stderr)
         return 1
     return 0
 

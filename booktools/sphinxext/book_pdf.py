@@ -1,12 +1,12 @@
 """The PDF of the whole book: its link on every page, and the layout of the page it is printed from.
 
-``tools/build_pdf.py`` builds the book once more with Sphinx's ``singlehtml`` builder (the whole
+``python -m booktools.pdf`` (:mod:`booktools.pdf`) builds the book once more with Sphinx's ``singlehtml`` builder (the whole
 book as one page) and prints that page to PDF with Chromium. This extension does the two parts of
 that which happen inside Sphinx:
 
 - **the link**: every page's download menu (the theme's download button) gets an entry for the
   PDF, ``book_pdf`` (in ``_config.yml``, under ``sphinx.config``: a file name relative to the root
-  of the site, where ``tools/build_pdf.py`` writes it); an empty ``book_pdf`` adds no entry;
+  of the site, where :mod:`booktools.pdf` writes it); an empty ``book_pdf`` adds no entry;
 - **the layout**: in a ``singlehtml`` build, Sphinx puts each chapter where the root page's table
   of contents is, so the chapters would sit inside the landing page's section "What it covers"
   and the landing page's last sections would come after the references. Here the chapters are

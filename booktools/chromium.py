@@ -1,6 +1,6 @@
 """Headless Chromium on the built site, without the network: what the browser test and the PDF share.
 
-Both ``tests_site/`` (the browser test of the site) and ``tools/build_pdf.py`` (the PDF of the
+Both ``tests_site/`` (the browser test of the site) and :mod:`booktools.pdf` (the PDF of the
 book) open pages of a built site in Debian's ``chromium``, driven by Playwright (a browser that
 Playwright downloads at run time would fail offline). The site is served over
 ``http://127.0.0.1`` (not ``file://``, so that search works) by Python's ``http.server``; every

@@ -1,25 +1,22 @@
 """What a chapter ran with: the data files it read, the versions, the machine.
 
-:mod:`seqcnn.data` (and the Jena loader, for a file named by
-``$SEQCNN_JENA_CSV``) :func:`record` every data set a chapter finds, under a
-name that does not depend on the machine (``aclImdb``,
-``jena/jena_climate_2009_2010.csv``), never its absolute path. When
-``python -m seqcnn.notebooks`` has executed a chapter it asks the chapter's
-kernel for :func:`report` and stores it in the notebook's metadata; the
-book's "Running the chapters" page shows those records with
-:func:`execution_rows`.
+``seqcnn`` remembers every data set a chapter finds (:func:`seqcnn.data.note_read`, called by
+:func:`seqcnn.data.locate` and the Jena loader), under a name that does not depend on the machine
+(``aclImdb``, ``jena/jena_climate_2009_2010.csv``). When ``python -m booktools.notebooks`` has
+executed a chapter, it runs :func:`kernel_facts` in the chapter's kernel (as source: the kernel
+need not import ``booktools``), completes them with :func:`complete` (the size and digest of each
+data set) and stores the result in the notebook's metadata; the book's "Running the chapters" page
+shows those records with :func:`execution_rows`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
-import os
-import platform
-import sys
+import inspect
+import json
 from pathlib import Path
 
-__all__ = ["PACKAGES", "record", "recorded", "forget", "describe", "report", "execution_rows"]
+__all__ = ["PACKAGES", "kernel_facts", "kernel_probe", "complete", "describe", "report", "execution_rows"]
 
 #: The packages whose versions an execution record names (import name: distribution names to try).
 PACKAGES: dict[str, tuple[str, ...]] = {
@@ -28,38 +25,76 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "numpy": ("numpy",),
 }
 
-_recorded: dict[str, Path] = {}
 
+def kernel_facts(packages: dict[str, tuple[str, ...]]) -> dict[str, object]:
+    """The Python and package versions, the CPU count and the data sets read, of this process.
 
-def record(path: str | Path, name: str) -> None:
-    """Note that the data set ``name`` was read from ``path`` in this process.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The file or folder as found on this machine.
-    name : str
-        How to call it in what readers see: a path relative to the data
-        folder (``aclImdb``), never an absolute one.
+    Self-contained (it imports what it needs), because :func:`kernel_probe` sends its source to a
+    chapter's kernel. A package's version is that of the loaded module if there is one, else
+    that of its installed distribution (the first of its names that is installed), else ``None``.
+    The data sets are :func:`seqcnn.data.data_sets_read`, as ``[name, path]`` pairs, if
+    ``seqcnn.data`` was imported (nothing was read otherwise).
 
     Examples
     --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> _ = (folder / "notes.txt").write_text("hello")
-    >>> record(folder / "notes.txt", "notes.txt")
-    >>> [item["name"] for item in recorded()]
-    ['notes.txt']
-    >>> forget()
+    >>> facts = kernel_facts(PACKAGES)
+    >>> sorted(facts)
+    ['cpus', 'packages', 'python', 'read']
+    >>> import platform
+    >>> facts["python"] == platform.python_version()
+    True
     """
-    if Path(name).is_absolute():
-        raise ValueError(f"record({name!r}): give a name relative to the data folder, not a machine path.")
-    _recorded[name] = Path(path)
+    import importlib.metadata
+    import os
+    import platform
+    import sys
+
+    def version(module: str, distributions: tuple[str, ...]) -> str | None:
+        loaded = sys.modules.get(module)
+        if loaded is not None and getattr(loaded, "__version__", None):
+            return str(loaded.__version__)
+        for distribution in distributions:
+            try:
+                return importlib.metadata.version(distribution)
+            except importlib.metadata.PackageNotFoundError:
+                continue
+        return None
+
+    data = sys.modules.get("seqcnn.data")
+    read = data.data_sets_read() if data is not None else {}
+    return {
+        "python": platform.python_version(),
+        "packages": {module: version(module, tuple(names)) for module, names in packages.items()},
+        "cpus": os.cpu_count(),
+        "read": [[name, str(path)] for name, path in read.items()],
+    }
 
 
-def forget() -> None:
-    """Forget what :func:`record` noted (for tests)."""
-    _recorded.clear()
+def kernel_probe() -> str:
+    """Python code that prints :func:`kernel_facts` as JSON: the last cell a chapter's kernel runs.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> out = io.StringIO()
+    >>> with contextlib.redirect_stdout(out):
+    ...     exec(kernel_probe(), {})
+    >>> sorted(json.loads(out.getvalue()))
+    ['cpus', 'packages', 'python', 'read']
+    """
+    return (f"{inspect.getsource(kernel_facts)}\n"
+            f"import json as _json\nprint(_json.dumps(kernel_facts({PACKAGES!r})))\ndel kernel_facts, _json\n")
+
+
+def complete(facts: dict[str, object]) -> dict[str, object]:
+    """:func:`kernel_facts` as an execution record stores them: each data set :func:`describe` d.
+
+    The machine's paths do not stay in the record, only the names.
+    """
+    facts = dict(facts)
+    read = facts.pop("read", [])
+    facts["data"] = [describe(path, name) for name, path in read]
+    return facts
 
 
 def describe(path: str | Path, name: str) -> dict[str, object]:
@@ -94,40 +129,24 @@ def describe(path: str | Path, name: str) -> dict[str, object]:
     return {"name": name, "bytes": size, "sha256": digest.hexdigest()[:12]}
 
 
-def recorded() -> list[dict[str, object]]:
-    """:func:`describe` of every data set recorded in this process, by name."""
-    return [describe(path, name) for name, path in sorted(_recorded.items())]
-
-
-def _version(module: str) -> str | None:
-    loaded = sys.modules.get(module)
-    if loaded is not None and getattr(loaded, "__version__", None):
-        return str(loaded.__version__)
-    for distribution in PACKAGES.get(module, (module,)):
-        try:
-            return importlib.metadata.version(distribution)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return None
-
-
 def report() -> dict[str, object]:
-    """The versions, the CPU count and the data sets of this process.
+    """The execution facts of this process (:func:`kernel_facts`, :func:`complete` d).
 
     Examples
     --------
+    >>> from seqcnn import data
+    >>> import tempfile
+    >>> notes = Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> _ = notes.write_text("hello")
+    >>> data.note_read(notes, "notes.txt")
     >>> facts = report()
     >>> sorted(facts)
     ['cpus', 'data', 'packages', 'python']
-    >>> facts["python"] == platform.python_version()
-    True
+    >>> facts["data"]
+    [{'name': 'notes.txt', 'bytes': 5, 'sha256': '2cf24dba5fb0'}]
+    >>> data.forget_data_sets_read()
     """
-    return {
-        "python": platform.python_version(),
-        "packages": {module: _version(module) for module in PACKAGES},
-        "cpus": os.cpu_count(),
-        "data": recorded(),
-    }
+    return complete(kernel_facts(PACKAGES))
 
 
 def _size(n: int) -> str:
@@ -140,7 +159,7 @@ def execution_rows(notebooks: list[str | Path]) -> list[dict[str, str]]:
     Parameters
     ----------
     notebooks : list of path
-        ``.ipynb`` files executed by ``python -m seqcnn.notebooks``.
+        ``.ipynb`` files executed by ``python -m booktools.notebooks``.
 
     Returns
     -------
@@ -177,7 +196,7 @@ def execution_rows(notebooks: list[str | Path]) -> list[dict[str, str]]:
         facts = nb.metadata.get("seqcnn", {}).get("execution")
         if not facts:
             raise ValueError(
-                f"{Path(path).name} has no execution record: run `python -m seqcnn.notebooks "
+                f"{Path(path).name} has no execution record: run `python -m booktools.notebooks "
                 f"{Path(path).with_suffix('.md').name}` (from its folder's parent, chapters/NAME.md) and commit it."
             )
         title = next(

@@ -1,6 +1,6 @@
 """Keep the book's translations in step with its English text.
 
-The translated editions (``editions`` in ``_config.yml``; ``_ext/editions.py`` builds them) take
+The translated editions (``editions`` in ``_config.yml``; ``booktools/sphinxext/editions.py`` builds them) take
 their text from gettext catalogs, one per document of the book:
 ``locales/<language>/LC_MESSAGES/<document>.po`` (``chapters/01_conv1d.po`` for
 ``chapters/01_conv1d.ipynb``). A message is a paragraph, heading, list item, caption, figure alt
@@ -8,9 +8,9 @@ text or table cell of the English sources; code and outputs are never messages.
 
 Usage, from the repository (after any change of English text)::
 
-    python tools/translations.py update    # extract the messages, merge them into every catalog, report
-    python tools/translations.py report    # messages per document: translated, fuzzy, untranslated
-    python tools/translations.py check     # fail unless every message is translated and consistent
+    python -m booktools.translations update    # extract the messages, merge them into every catalog, report
+    python -m booktools.translations report    # messages per document: translated, fuzzy, untranslated
+    python -m booktools.translations check     # fail unless every message is translated and consistent
 
 ``update`` runs Sphinx's gettext builder (``jupyter-book build . --builder custom
 --custom-builder gettext``, in a temporary folder) and merges the new messages into the catalogs:
@@ -132,9 +132,9 @@ class DocumentReport:
         """One line per kind of problem, quoting the first few messages."""
         lines = []
         if not self.catalog_exists:
-            lines.append("no catalog: run `python tools/translations.py update`")
+            lines.append("no catalog: run `python -m booktools.translations update`")
         for name, items in [
-            ("missing from the catalog (run `python tools/translations.py update`)", self.missing),
+            ("missing from the catalog (run `python -m booktools.translations update`)", self.missing),
             ("untranslated", self.untranslated),
             ("fuzzy (English changed: revise, then remove the fuzzy flag)", self.fuzzy),
             ("markup differs from the English", self.inconsistent),
@@ -202,8 +202,8 @@ def _write(catalog: Catalog, path: Path, project: str, language: str) -> None:
     catalog.fuzzy = False
     catalog.header_comment = (
         f"# {_language_name(catalog)} translation of one document of \"{project}\".\n"
-        "# Update after any change of English text: python tools/translations.py update\n"
-        f"# Glossary: {LOCALES}/{language}/glossary.csv. See README.md, Translations."
+        "# Update after any change of English text: python -m booktools.translations update\n"
+        f"# Glossary: {LOCALES}/{language}/glossary.csv. See CONTRIBUTING.md, Translations."
     )
     catalog.last_translator = "The seqcnn course authors"
     catalog.language_team = f"{language} <{LOCALES}/{language}/glossary.csv>"

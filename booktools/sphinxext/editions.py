@@ -12,7 +12,8 @@ copies it into a sub-folder of the site named after the language::
         label: 中文
         config: {html_title: ..., author: ...}   # Sphinx settings of that edition only
 
-Each other edition is built in a subprocess by Jupyter Book's own Sphinx call (``_config.yml`` and
+Each other edition is built in a subprocess by Jupyter Book's own Sphinx call
+(``python -m booktools.sphinx_build``, :func:`booktools.sphinx_build.build`: ``_config.yml`` and
 ``_toc.yml`` as for the first one), in ``_build/<language>/`` (so that its environment, doctrees
 and notebook outputs stay apart), with the first build's ``-W``, ``--keep-going`` and ``-n``; if it
 fails, the whole build fails. Every page of every edition gets a switch in its header to the same
@@ -26,8 +27,8 @@ the edition's ``booktheme.po`` (``sphinx.po`` Sphinx finds by itself).
 
 from __future__ import annotations
 
-import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,8 @@ THEME_HEADER_END = ["article-header-buttons.html"]
 THEME_CATALOGS = ("booktheme",)
 """The theme's own message catalogs, which an edition may complete with ``<domain>.po`` files of
 its ``locale_dirs`` (Sphinx itself does that for ``sphinx.po``, pydata-sphinx-theme's catalog)."""
+BOOKTOOLS_PARENT = Path(__file__).resolve().parents[2]
+"""The folder that holds ``booktools``: the subprocess of each edition must import it too."""
 _STARTED = time.monotonic()
 """When this build (one process, one edition) started, for the build times in the log."""
 
@@ -201,6 +204,13 @@ class TranslateTocCaptions(SphinxTransform):
                 node["caption"] = node["rawcaption"] = caption
 
 
+def _env_with(folder: Path) -> dict[str, str]:
+    """This process's environment, with ``folder`` first on the subprocess's ``PYTHONPATH``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(folder), env.get("PYTHONPATH")) if p)
+    return env
+
+
 def build_other_editions(app: Sphinx, exception: Exception | None) -> None:
     """After the root edition's html build, build every other edition into its sub-folder."""
     editions = app.config.editions
@@ -217,12 +227,12 @@ def build_other_editions(app: Sphinx, exception: Exception | None) -> None:
         started = time.monotonic()
         command = [
             sys.executable,
-            __file__,
+            "-m", "booktools.sphinx_build",
             "--source", str(app.srcdir),
             "--toc", str(app.config.external_toc_path),
             "--language", language,
             "--overrides", json.dumps(edition.get("config") or {}),
-            "--build-dir", str(build_root / language),
+            "--build-dir", str(build_root / language / "html"),
         ]
         if app.warningiserror or app.keep_going:
             command.append("-W")
@@ -231,10 +241,10 @@ def build_other_editions(app: Sphinx, exception: Exception | None) -> None:
         if app.config.nitpicky:
             command.append("-n")
         LOGGER.info(f"edition {language}: building ({' '.join(command[1:])})")
-        if subprocess.run(command, check=False).returncode != 0:
+        if subprocess.run(command, check=False, env=_env_with(BOOKTOOLS_PARENT)).returncode != 0:
             raise ExtensionError(
                 f"The {language} edition failed to build (its messages are above). Its "
-                f"translations are in locales/{language}/; see README.md, Translations."
+                f"translations are in locales/{language}/; see CONTRIBUTING.md, Translations."
             )
         site = Path(app.outdir) / language
         shutil.rmtree(site, ignore_errors=True)
@@ -244,66 +254,12 @@ def build_other_editions(app: Sphinx, exception: Exception | None) -> None:
         )
 
 
-def build_edition(
-    source: Path,
-    toc: str,
-    language: str,
-    overrides: dict[str, Any],
-    build_dir: Path,
-    *,
-    warningiserror: bool,
-    keep_going: bool,
-    nitpicky: bool,
-) -> int:
-    """Build one edition's html into ``build_dir/html``, as ``jupyter-book build`` would.
+def share_site(app: Sphinx, exception: Exception | None) -> None:
+    """After the html build (and the other editions), let everyone read the whole site."""
+    if exception is None and app.builder.format == "html":
+        from booktools.sphinx_build import readable_by_everyone
 
-    Returns the exit status (0 when the build succeeded without errors).
-    """
-    from jupyter_book.sphinx import build_sphinx
-
-    confoverrides: dict[str, Any] = {
-        "external_toc_path": toc,
-        "latex_individualpages": False,
-        **overrides,
-        "language": language,
-    }
-    if nitpicky:
-        confoverrides["nitpicky"] = True
-    result = build_sphinx(
-        source,
-        build_dir / "html",
-        noconfig=True,
-        path_config=str(source / "_config.yml"),
-        confoverrides=confoverrides,
-        builder="html",
-        warningiserror=warningiserror,
-        keep_going=keep_going,
-    )
-    return result if isinstance(result, int) else 1
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line of the subprocess that builds one edition (see build_other_editions)."""
-    parser = argparse.ArgumentParser(description="Build one edition of the book (html).")
-    parser.add_argument("--source", type=Path, required=True)
-    parser.add_argument("--toc", required=True)
-    parser.add_argument("--language", required=True)
-    parser.add_argument("--overrides", default="{}", help="Sphinx settings, as JSON")
-    parser.add_argument("--build-dir", type=Path, required=True)
-    parser.add_argument("-W", dest="warningiserror", action="store_true")
-    parser.add_argument("--keep-going", action="store_true")
-    parser.add_argument("-n", dest="nitpicky", action="store_true")
-    args = parser.parse_args(argv)
-    return build_edition(
-        args.source.resolve(),
-        args.toc,
-        args.language,
-        json.loads(args.overrides),
-        args.build_dir.resolve(),
-        warningiserror=args.warningiserror,
-        keep_going=args.keep_going,
-        nitpicky=args.nitpicky,
-    )
+        readable_by_everyone(Path(app.outdir))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -316,8 +272,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(TranslateTocCaptions)
     app.connect("html-page-context", add_switch_links)
     app.connect("build-finished", build_other_editions)
+    app.connect("build-finished", share_site, priority=900)  # after the other editions are copied in
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
-
-if __name__ == "__main__":
-    sys.exit(main())

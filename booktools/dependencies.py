@@ -1,4 +1,4 @@
-"""Which ``seqcnn`` modules a chapter's code depends on, read from the source.
+"""Which ``seqcnn`` modules a chapter's code depends on, read from the source (for :mod:`booktools.notebooks`).
 
 A chapter's outputs depend on its own code cells and on the package modules
 that run when those cells run: the modules the cells import, the modules

@@ -5,14 +5,16 @@ people edit) paired with ``chapters/NN_name.ipynb`` (the executed copy that
 nbval validates and Jupyter Book renders). One command brings every
 ``.ipynb`` up to date with its ``.md``, like ``make``::
 
-    python -m seqcnn.notebooks            # the chapters that need it
-    python -m seqcnn.notebooks chapters/01_conv1d.md
-    python -m seqcnn.notebooks --all      # execute every chapter
-    python -m seqcnn.notebooks --check    # is every .ipynb up to date?
+    python -m booktools.notebooks            # the chapters that need it
+    python -m booktools.notebooks chapters/01_conv1d.md
+    python -m booktools.notebooks --all      # execute every chapter
+    python -m booktools.notebooks --check    # is every .ipynb up to date?
 
 A chapter is executed when its code changed or a ``seqcnn`` module its code
 depends on changed (:func:`code_record`, which finds the modules with
-:mod:`seqcnn.dependencies`); when only its prose changed (Markdown cells,
+:mod:`booktools.dependencies`); a module counts by its code, read with :mod:`ast`
+without its docstrings and comments (:func:`module_digest`), so a documentation edit to
+``seqcnn`` re-executes nothing; when only its prose changed (Markdown cells,
 cell tags), the ``.ipynb`` is rewritten from the ``.md`` keeping every output,
 without a kernel (:func:`sync`).
 
@@ -24,7 +26,7 @@ writes that cell into the ``.md`` (:func:`colab_cell`).
 The executed notebook records, in ``metadata.seqcnn``, the hashes of the
 code that produced its outputs and an execution record: when it ran, how
 long it took, the versions, the CPU count and the data sets it read
-(:mod:`seqcnn.provenance`). :func:`check` recomputes the hashes, so outputs
+(:mod:`booktools.provenance`). :func:`check` recomputes the hashes, so outputs
 that the current code did not produce are refused (``--check``, and the test
 suite), with what changed.
 """
@@ -32,6 +34,7 @@ suite), with what changed.
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import re
@@ -45,16 +48,18 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
-from seqcnn import dependencies
+from booktools import dependencies, provenance
 
-__all__ = ["EXECUTE_COMMAND", "PACKAGE_DIR", "COLAB_TAG", "colab_cell", "sync_colab_cell", "code_record",
+__all__ = ["EXECUTE_COMMAND", "PACKAGE_DIR", "COLAB_TAG", "colab_cell", "sync_colab_cell", "module_digest", "code_record",
            "source_hash", "execute", "sync", "status", "check", "main"]
 
 #: The command that syncs and executes every chapter (quoted in error messages).
-EXECUTE_COMMAND = "python -m seqcnn.notebooks"
-#: The package whose modules a chapter's code depends on (part of its hash when it imports them).
-PACKAGE_DIR = Path(__file__).resolve().parent
-_HASH_VERSION = "seqcnn-notebook-hash-v2"
+EXECUTE_COMMAND = "python -m booktools.notebooks"
+#: The package whose modules a chapter's code depends on (part of its hash when it imports them):
+#: the book's own ``seqcnn/``, beside this package.
+PACKAGE_DIR = Path(__file__).resolve().parents[1] / "seqcnn"
+#: v3: modules hashed by their code (:func:`module_digest`), no longer by their text.
+_HASH_VERSION = "seqcnn-notebook-hash-v3"
 #: Tag of the hidden first code cell that installs seqcnn on Colab.
 COLAB_TAG = "colab-install"
 _COLAB_BLOCK = re.compile(r"```\{code-cell\} ipython3\n:tags: \[remove-cell, " + COLAB_TAG + r"\]\n.*?\n```\n\n?", re.S)
@@ -144,6 +149,50 @@ def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8").replace("\r\n", "\n")
 
 
+def _without_docstrings(tree: ast.AST) -> ast.AST:
+    """``tree`` with the docstring of its module, classes and functions removed (in place)."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                node.body = node.body[1:] or [ast.Pass()]
+    return tree
+
+
+def module_digest(path: Path) -> str:
+    """sha256 of a module's code: its syntax tree without docstrings, comments and layout.
+
+    What a module does, not how it is documented: editing a docstring, a
+    comment or blank lines leaves the digest as it was (and the chapters
+    that import the module current); any change to the code changes it.
+    A module whose behaviour reads its own docstring (``__doc__``) is the
+    exception this accepts.
+
+    Raises
+    ------
+    SyntaxError
+        If the module does not parse (the message names it).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> module = Path(tempfile.mkdtemp()) / "mod.py"
+    >>> _ = module.write_text("'Doc.'\\n\\ndef f():\\n    'Doc.'\\n    return 1  # one\\n")
+    >>> before = module_digest(module)
+    >>> _ = module.write_text("'Better doc.'\\n\\n\\ndef f():\\n    'Other doc.'\\n    return 1\\n")
+    >>> module_digest(module) == before
+    True
+    >>> _ = module.write_text("'Doc.'\\n\\ndef f():\\n    return 2\\n")
+    >>> module_digest(module) == before
+    False
+    """
+    try:
+        tree = ast.parse(_text(Path(path)), filename=str(path))
+    except SyntaxError as err:
+        raise SyntaxError(f"{path}: {err.msg} (line {err.lineno}); fix the file.") from None
+    return hashlib.sha256(ast.dump(_without_docstrings(tree)).encode()).hexdigest()
+
+
 def _code_sources(nb: nbformat.NotebookNode) -> list[str]:
     return [cell.source for cell in nb.cells if cell.cell_type == "code"]
 
@@ -151,10 +200,11 @@ def _code_sources(nb: nbformat.NotebookNode) -> list[str]:
 def code_record(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> dict[str, object]:
     """What determines a notebook's outputs, hashed: its code cells and the package modules they run.
 
-    The modules are those :func:`seqcnn.dependencies.chapter_modules` finds:
-    the ones the code cells import, the ones those import, and so on.
-    Markdown cells and cell tags are not part of it (prose edits need a
-    sync, not a re-execution).
+    The modules are those :func:`booktools.dependencies.chapter_modules`
+    finds: the ones the code cells import, the ones those import, and so on;
+    each counts by its code (:func:`module_digest`: docstrings and comments
+    do not count). Markdown cells and cell tags are not part of it (prose
+    edits need a sync, not a re-execution).
 
     Parameters
     ----------
@@ -166,9 +216,9 @@ def code_record(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> d
     Returns
     -------
     dict
-        ``code`` (sha256 of the code cells), ``modules`` (each module's path
-        relative to the package's parent, e.g. ``seqcnn/ops.py``, with the
-        sha256 of its source) and ``source_hash`` (sha256 of both).
+        ``hash`` (the version of this way of hashing), ``code`` (sha256 of the code cells), ``modules`` (each module's path
+        relative to the package's parent, e.g. ``seqcnn/ops.py``, with its
+        :func:`module_digest`) and ``source_hash`` (sha256 of both).
 
     Examples
     --------
@@ -181,13 +231,13 @@ def code_record(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> d
     for source in _code_sources(nb):
         code.update(b"\0cell\0" + source.encode())
     modules = {
-        path.relative_to(package_dir.parent).as_posix(): hashlib.sha256(_text(path).encode()).hexdigest()
+        path.relative_to(package_dir.parent).as_posix(): module_digest(path)
         for path in dependencies.chapter_modules(_code_sources(nb), package_dir)
     }
     total = hashlib.sha256(code.hexdigest().encode())
     for name, digest in sorted(modules.items()):
         total.update(f"\0{name}\0{digest}".encode())
-    return {"source_hash": total.hexdigest(), "code": code.hexdigest(), "modules": modules}
+    return {"source_hash": total.hexdigest(), "hash": _HASH_VERSION, "code": code.hexdigest(), "modules": modules}
 
 
 def source_hash(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> str:
@@ -217,11 +267,15 @@ def _paired(md_path: Path) -> Path:
     return md_path.with_suffix(".ipynb")
 
 
-def _from_markdown(md_path: Path) -> nbformat.NotebookNode:
-    """The notebook of ``md_path`` (its Colab cell synced first, in a book), without outputs."""
+def _prepare(md_path: Path) -> None:
+    """In a book, write the chapter's Colab cell (:func:`sync_colab_cell`): once per chapter and command."""
     config = _book_config(md_path)
     if config is not None:
         sync_colab_cell(md_path, config)
+
+
+def _from_markdown(md_path: Path) -> nbformat.NotebookNode:
+    """The notebook of ``md_path``, without outputs."""
     nb = jupytext.read(md_path)
     nb.metadata.pop("jupytext", None)
     _stable_cell_ids(nb)
@@ -256,8 +310,6 @@ def _merged_streams(outputs: list) -> list:
     return merged
 
 
-#: Run in the chapter's kernel after its last cell (and not kept): what it ran with, as JSON.
-_PROBE = "import json as _json\nfrom seqcnn import provenance as _provenance\nprint(_json.dumps(_provenance.report()))"
 
 
 def execute(md_path: Path, timeout: int = 1200) -> float:
@@ -268,7 +320,8 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
     runs in the chapter's folder with the current Python. The notebook is
     written only if every cell ran without error (cells tagged
     ``raises-exception`` may raise), with :func:`code_record` and the
-    execution record (:func:`seqcnn.provenance.report`, plus when it ran and
+    execution record (:func:`booktools.provenance.kernel_facts`, run as the
+    kernel's last cell and not kept, :func:`booktools.provenance.complete` d, plus when it ran and
     for how long) in ``metadata.seqcnn``.
 
     Parameters
@@ -296,11 +349,17 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
     ['cpus', 'data', 'packages', 'python', 'seconds', 'started']
     """
     md_path = Path(md_path)
+    _prepare(md_path)
+    return _execute(md_path, timeout)
+
+
+def _execute(md_path: Path, timeout: int = 1200) -> float:
+    """:func:`execute`, the Colab cell already written."""
     nb = _from_markdown(md_path)
     # Hash the code before running it: a file edited during the run must not be credited.
     record = code_record(nb)
     started = datetime.now(timezone.utc)
-    nb.cells.append(nbformat.v4.new_code_cell(_PROBE))
+    nb.cells.append(nbformat.v4.new_code_cell(provenance.kernel_probe()))
     marks: dict[int, float] = {}
     start = time.perf_counter()
     client = NotebookClient(
@@ -317,7 +376,8 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
         if cell.cell_type == "code":
             cell.outputs = _merged_streams(cell.outputs)
     seconds = marks[len(nb.cells)] - start
-    facts = json.loads("".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout"))
+    facts = provenance.complete(json.loads("".join(o.get("text", "") for o in probe.outputs
+                                                   if o.get("name") == "stdout")))
     nb.metadata["seqcnn"] = {
         **record,
         "execution": {"started": started.isoformat(timespec="seconds"), "seconds": round(seconds, 1), **facts},
@@ -341,6 +401,12 @@ def sync(md_path: Path) -> None:
         says to execute it).
     """
     md_path = Path(md_path)
+    _prepare(md_path)
+    _sync(md_path)
+
+
+def _sync(md_path: Path) -> None:
+    """:func:`sync`, the Colab cell already written."""
     state, reasons = status(md_path)
     if state != "prose":
         raise ValueError(f"{md_path.as_posix()} cannot be synced without a kernel: {'; '.join(reasons) or state}.")
@@ -364,6 +430,9 @@ def _what_changed(recorded: dict, current: dict) -> list[str]:
     """In words, how the ``current`` :func:`code_record` differs from the ``recorded`` one."""
     if "code" not in recorded:
         return ["it has no record of its code, or one written by an older version of this command"]
+    if recorded.get("hash", "an older one") != current["hash"]:
+        return [f"its record was hashed the old way ({recorded.get('hash', 'an older one')}; now {current['hash']}, "
+                "which hashes each module's code without its docstrings and comments): execute it once"]
     changes = []
     if recorded["code"] != current["code"]:
         changes.append("its code cells changed")
@@ -423,10 +492,8 @@ def check(md_path: Path, package_dir: Path = PACKAGE_DIR) -> list[str]:
 
     Parameters
     ----------
-    md_path : pathlib.Path
-        The MyST Markdown chapter.
-    package_dir : pathlib.Path, optional
-        The package whose modules count; ``seqcnn`` itself by default.
+    md_path, package_dir
+        As for :func:`status`.
 
     Returns
     -------
@@ -489,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> main(["--check", "no_such_chapter.md"])
-    no_such_chapter.ipynb is missing: run `python -m seqcnn.notebooks no_such_chapter.md` and commit both files.
+    no_such_chapter.ipynb is missing: run `python -m booktools.notebooks no_such_chapter.md` and commit both files.
     1
     """
     parser = argparse.ArgumentParser(prog=EXECUTE_COMMAND, description=__doc__.split("\n\n")[0])
@@ -506,18 +573,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(problems) or f"{len(chapters)} notebook(s) up to date.")
         return 1 if problems else 0
     for md in chapters:
-        config = _book_config(md)
-        if config is not None:
-            sync_colab_cell(md, config)
+        _prepare(md)
         state, reasons = ("stale", ["--all"]) if args.all else status(md)
         target = _paired(md).as_posix()
         if state == "stale":
             print(f"{md.as_posix()}: executing ({'; '.join(reasons)}) ...", flush=True)
-            seconds = execute(md, timeout=args.timeout)
+            seconds = _execute(md, timeout=args.timeout)
             print(f"{md.as_posix()}: executed in {seconds:.1f} s -> {target}", flush=True)
         elif state == "prose":
             start = time.perf_counter()
-            sync(md)
+            _sync(md)
             print(f"{md.as_posix()}: prose synced in {time.perf_counter() - start:.1f} s, outputs kept -> {target}")
         else:
             print(f"{md.as_posix()}: up to date")

@@ -1,8 +1,8 @@
 """The ``execution-record`` directive: a table of how each chapter notebook was executed.
 
-``python -m seqcnn.notebooks`` stores an execution record in each notebook it runs (when it ran,
+``python -m booktools.notebooks`` stores an execution record in each notebook it runs (when it ran,
 how long it took, the versions, the CPU count, the data sets it read); this directive reads those
-records from the notebooks at build time (:func:`seqcnn.provenance.execution_rows`) and renders
+records from the notebooks at build time (:func:`booktools.provenance.execution_rows`) and renders
 one row per chapter, so the table can never disagree with the notebooks the book shows. The column
 headers are translatable; the values are not (they are the same in every language edition).
 
@@ -24,7 +24,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from seqcnn import provenance
+from booktools import provenance
 
 #: (row key, column header) in table order.
 COLUMNS = [
