@@ -1,0 +1,1 @@
+"""The book's tooling: builds, checks and studies the chapters; nothing here is taught."""
