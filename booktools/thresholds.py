@@ -174,7 +174,7 @@ def read(md_path: str | Path) -> Chapter:
 
 def _read_assert(node: ast.Assert, lines: list[str], first_line: int, chapter: Chapter) -> None:
     text = lines[node.lineno - 1].strip()
-    line = first_line + node.lineno  # the cell's code starts on the line after its fence
+    line = first_line + node.lineno - 1  # first_line: the file's line of the cell's first line of code
     for compare in (n for n in ast.walk(node.test) if isinstance(n, ast.Compare)):
         sides = [compare.left, *compare.comparators]
         for left, op, right in zip(sides, compare.ops, sides[1:]):
@@ -270,11 +270,14 @@ def check(md_path: str | Path, record: dict | str | Path | None = None, margin_f
             problems.append(f"{where}: the text quotes `{name}`, which has no recorded band: {run_study}")
         if name + "_band" not in chapter.prose:
             problems.append(f"{where}: the text quotes `{name}` but not its band `{name}_band`")
-    for pattern in sorted(chapter.ignored_glues):
-        quoted = [n for n in chapter.prose if fnmatch.fnmatchcase(n, pattern)]
-        declared = any(fnmatch.fnmatchcase(pattern, u) or pattern == u for u in chapter.unbanded)
+    unpaired = set()
+    for pattern in chapter.ignored_glues:
+        quoted = sorted(n for n in chapter.prose if fnmatch.fnmatchcase(n, pattern))
+        declared = any(fnmatch.fnmatchcase(pattern, u) for u in chapter.unbanded)
         if quoted and pattern not in chapter.quoted_q and not declared:
-            problems.append(f"{where}: the text quotes `{quoted[0]}`, glued in an nbval-ignore-output cell (it "
-                            f"changes from run to run) with no band: glue it with {QUANTITIES}.glue(...) or declare "
-                            f"it with {QUANTITIES}.unbanded(..., reason=...)")
+            unpaired.add(quoted[0])
+    for name in sorted(unpaired):
+        problems.append(f"{where}: the text quotes `{name}`, glued in an nbval-ignore-output cell (it changes from "
+                        f"run to run) with no band: glue it with {QUANTITIES}.glue(...) or declare it with "
+                        f"{QUANTITIES}.unbanded(..., reason=...)")
     return problems
