@@ -111,3 +111,13 @@ def test_a_machine_dependent_glue_needs_a_band_or_a_declaration(tmp_path):
 def test_every_threshold_and_quoted_number_of_a_trained_chapter_sits_outside_its_band(name):
     problems = thresholds.check(CHAPTERS / f"{name}.md")
     assert not problems, "\n".join(problems)
+
+
+def test_github_checks_the_trained_chapters_on_the_other_floating_point_path():
+    import yaml
+
+    workflow = yaml.safe_load((CHAPTERS.parent / ".github" / "workflows" / "book.yml").read_text())
+    jobs = [job for job in workflow["jobs"].values() if job.get("env", {}).get("TF_ENABLE_ONEDNN_OPTS") == "0"]
+    assert len(jobs) == 1
+    commands = " ".join(step.get("run", "") for step in jobs[0]["steps"])
+    assert "--nbval " in commands and all(f"chapters/{name}.ipynb" in commands for name in TRAINED)
