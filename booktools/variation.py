@@ -341,7 +341,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as error:
         parser.error(str(error))
     seconds = estimate(md_path, configurations)
-    cost = f"about {seconds / 3600:.1f} h" if seconds is not None else "unknown (no execution record)"
+    if seconds is None:
+        cost = "unknown (no execution record)"
+    else:
+        cost = f"about {seconds / 3600:.1f} h" if seconds >= 3600 else f"about {seconds / 60:.0f} min"
     print(f"{md_path.stem}: {len(configurations)} runs, {cost} at the committed notebook's pace")
     for configuration in configurations:
         print(f"  {configuration.label}")
