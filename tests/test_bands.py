@@ -21,7 +21,8 @@ def record(**quantities):
 
 def chapter(tmp_path, code, prose=""):
     path = tmp_path / "07_demo.md"
-    path.write_text(f"# Demo\n\n```{{code-cell}} ipython3\n:tags: [remove-cell]\n\n{textwrap.dedent(code)}```\n\n{prose}\n")
+    cell = f"```{{code-cell}} ipython3\n:tags: [remove-cell]\n\n{textwrap.dedent(code)}```"
+    path.write_text(f"# Demo\n\n{cell}\n\n{prose}\n")
     return path
 
 
@@ -31,7 +32,8 @@ def test_a_knife_edge_threshold_fails(tmp_path, threshold):
     path = chapter(tmp_path, f'q["acc"] = 0.8608\nassert q["acc"] >= {threshold}, q\n')
     problems = thresholds.check(path, record(acc=[0.855, 0.8608, 0.868]))
     assert len(problems) == 1
-    assert problems[0].startswith(f"07_demo.md:7: `assert q[\"acc\"] >= {threshold}, q`: the recorded band is 0.855–0.868")
+    where = f"07_demo.md:7: `assert q[\"acc\"] >= {threshold}, q`"
+    assert problems[0].startswith(f"{where}: the recorded band is 0.855–0.868")
 
 
 def test_a_threshold_outside_the_band_by_the_margin_passes(tmp_path):
@@ -98,7 +100,8 @@ def test_a_machine_dependent_glue_needs_a_band_or_a_declaration(tmp_path):
         '''))
     problems = thresholds.check(path, record())
     assert [p.split("`")[1] for p in problems] == ["fast_seconds", "fast_test", "train_from"]
-    declared = path.read_text().replace('```\n\nTest', 'q.unbanded("fast_seconds", "*_from", reason="timing; data")\n```\n\nTest')
+    declaration = 'q.unbanded("fast_seconds", "*_from", reason="timing; data")\n'
+    declared = path.read_text().replace("```\n\nTest", declaration + "```\n\nTest")
     path.write_text(declared)
     assert [p.split("`")[1] for p in thresholds.check(path, record())] == ["fast_test"]
     with pytest.raises(ValueError, match="say why"):

@@ -10,14 +10,7 @@ from seqcnn import bands
 
 #: A chapter that trains nothing: it measures what the study's configuration changed in its kernel.
 FAKE_CHAPTER = textwrap.dedent('''\
-    ---
-    kernelspec:
-      display_name: Python 3 (ipykernel)
-      language: python
-      name: python3
-    ---
-
-    # A fake chapter
+    # A fake chapter (no kernelspec: the study runs every chapter in the python3 kernel)
 
     ```{code-cell} ipython3
     from seqcnn import bands, runtime
@@ -115,7 +108,8 @@ def test_study_writes_a_record_that_seqcnn_bands_reads(tmp_path, fake_chapter):
     band = bands.band("07_fake", "acc", out)
     assert (band.min, band.max, band.seeds, band.settings) == (0.858, 0.862, 3, 2)
     assert band.text(".3f") == "0.858–0.862 over 3 seeds and 2 settings"
-    assert bands.Quantities("07_fake", record=out).band_text("acc", ".4f") == "0.8580–0.8620 over 3 seeds and 2 settings"
+    text = bands.Quantities("07_fake", record=out).band_text("acc", ".4f")
+    assert text == "0.8580–0.8620 over 3 seeds and 2 settings"
     assert len(lines) == 8 and lines[0].startswith("[1/4] 07_fake: seed +0, default")
 
 
@@ -127,7 +121,8 @@ def test_bands_load_names_a_broken_record(tmp_path):
     path.write_text(json.dumps({"chapters": {}}))
     with pytest.raises(ValueError, match="not a bands record of format 1"):
         bands.load(path)
-    path.write_text(json.dumps({"format": 1, "chapters": {"03": {"quantities": {"acc": {"values": [{"value": "x"}]}}}}}))
+    broken = {"acc": {"values": [{"value": "x"}]}}
+    path.write_text(json.dumps({"format": 1, "chapters": {"03": {"quantities": broken}}}))
     with pytest.raises(ValueError, match="03/acc has no list of numeric values"):
         bands.load(path)
 
