@@ -36,12 +36,17 @@ from pathlib import Path
 
 from seqcnn import bands
 
-__all__ = ["MARGIN_FRACTION", "Chapter", "Threshold", "check", "read", "threshold_problem"]
+__all__ = ["MARGIN_FRACTION", "MIN_SEEDS", "MIN_SETTINGS", "Chapter", "Threshold", "check", "committed_values", "read",
+           "threshold_problem"]
 
 #: A threshold must lie beyond its band's edge by this fraction of the band's width.
 MARGIN_FRACTION = 0.5
 #: The object the chapters name their quantities with.
 QUANTITIES = "q"
+#: Seeds a band needs behind a threshold, and behind a number quoted in the text (issue 17).
+MIN_SEEDS = {"threshold": 5, "quoted": 3}
+#: Settings a band needs behind a threshold: the default, TF_ENABLE_ONEDNN_OPTS=0, one thread.
+MIN_SETTINGS = 3
 
 _ORDERING = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _OPS = {**_ORDERING, ast.Eq: "==", ast.NotEq: "!="}
@@ -164,11 +169,11 @@ def read(md_path: str | Path) -> Chapter:
                 _read_assert(node, lines, first_line, chapter)
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
-                    if _quantity(target) is not None:
-                        chapter.measured.add(_quantity(target))
+                    for element in target.elts if isinstance(target, ast.Tuple) else [target]:
+                        if _quantity(element) is not None:
+                            chapter.measured.add(_quantity(element))
             elif isinstance(node, ast.Call):
                 _read_call(node, tags, chapter)
-    # Names in the text of glue roles inside code-cell solutions are not quoted prose; admonitions are markdown.
     return chapter
 
 
@@ -258,6 +263,10 @@ def check(md_path: str | Path, record: dict | str | Path | None = None, margin_f
         if band is None:
             problems.append(f"{where}:{t.line}: `{t.source}`: q[{t.name!r}] has no recorded band: {run_study}")
             continue
+        if band.seeds < MIN_SEEDS["threshold"] or band.settings < MIN_SETTINGS:
+            need = f"{MIN_SEEDS['threshold']} seeds and {MIN_SETTINGS} settings"
+            problems.append(f"{where}:{t.line}: `{t.source}`: the band of q[{t.name!r}] comes from {band.seeds} seed(s) "
+                            f"and {band.settings} setting(s); a threshold needs {need}: {run_study}")
         problem = threshold_problem(band, t.op, t.limit, margin_fraction)
         if problem:
             problems.append(f"{where}:{t.line}: `{t.source}`: {problem}: move the threshold out of the band or "
@@ -266,8 +275,12 @@ def check(md_path: str | Path, record: dict | str | Path | None = None, margin_f
         problems.append(f"{where}:{line}: `{text}` compares a trained number with no band behind it: measure it "
                         f"as {QUANTITIES}[\"name\"] = ... and assert {QUANTITIES}[\"name\"] <op> <number>")
     for name in sorted(chapter.quoted_q & chapter.prose):
-        if bands.band(chapter.name, name, record) is None:
+        band = bands.band(chapter.name, name, record)
+        if band is None:
             problems.append(f"{where}: the text quotes `{name}`, which has no recorded band: {run_study}")
+        elif band.seeds < MIN_SEEDS["quoted"]:
+            problems.append(f"{where}: the band of `{name}` comes from {band.seeds} seed(s), the text needs "
+                            f"{MIN_SEEDS['quoted']}: {run_study}")
         if name + "_band" not in chapter.prose:
             problems.append(f"{where}: the text quotes `{name}` but not its band `{name}_band`")
     unpaired = set()
@@ -280,4 +293,32 @@ def check(md_path: str | Path, record: dict | str | Path | None = None, margin_f
         problems.append(f"{where}: the text quotes `{name}`, glued in an nbval-ignore-output cell (it changes from "
                         f"run to run) with no band: glue it with {QUANTITIES}.glue(...) or declare it with "
                         f"{QUANTITIES}.unbanded(..., reason=...)")
+    recorded = set(record["chapters"].get(chapter.name, {}).get("quantities", {}))
+    for name in sorted(recorded - chapter.measured):
+        problems.append(f"{where}: the record holds `{name}`, which the chapter no longer measures: {run_study}")
+    for name, value in sorted(committed_values(Path(md_path).with_suffix(".ipynb")).items()):
+        band = bands.band(chapter.name, name, record)
+        if band is not None and not band.min <= value <= band.max:
+            problems.append(f"{where}: the committed notebook's {name} = {value:.6g} lies outside its recorded band "
+                            f"{band.min:.6g}–{band.max:.6g}: the record and the notebook come from different code "
+                            f"or machines: {run_study} after executing the chapter")
     return problems
+
+
+def committed_values(ipynb_path: str | Path) -> dict[str, float]:
+    """The quantities an executed notebook glued (``q_*`` outputs); empty if there is no such notebook.
+
+    Examples
+    --------
+    >>> committed_values("no/such.ipynb")
+    {}
+    """
+    import nbformat
+
+    from booktools.variation import collect
+
+    try:
+        nb = nbformat.read(str(ipynb_path), as_version=4)
+    except OSError:
+        return {}
+    return collect(nb)[0]

@@ -12,11 +12,17 @@ from seqcnn import bands
 TRAINED = ["03_imdb", "04_jena_convnet", "05_conv_gru"]
 
 
+SETTINGS = ("default", "onednn-off", "threads-1")
+
+
 def record(**quantities):
-    """A bands record of chapter 07_demo: each quantity's values, one seed each, on the default setting."""
+    """A bands record of chapter 07_demo, each quantity's values repeated over 5 seeds and 3 settings."""
+    def entries(values):
+        return [{"value": values[i % len(values)], "seed_offset": 1000 * i, "setting": SETTINGS[i % 3]}
+                for i in range(max(5, len(values)))]
+
     return {"format": 1, "chapters": {"07_demo": {"quantities": {
-        name: {"values": [{"value": v, "seed_offset": 1000 * i, "setting": "default"} for i, v in enumerate(values)]}
-        for name, values in quantities.items()}}}}
+        name: {"values": entries(values)} for name, values in quantities.items()}}}}
 
 
 def chapter(tmp_path, code, prose=""):
@@ -38,6 +44,7 @@ def test_a_knife_edge_threshold_fails(tmp_path, threshold):
 
 def test_a_threshold_outside_the_band_by_the_margin_passes(tmp_path):
     path = chapter(tmp_path, '''\
+        q["acc"], q["gain"], q["epoch"] = accuracy, gain, best_epoch
         assert q["acc"] >= 0.848  # 0.855 - 0.848 > 0.0065, half the band's width
         assert q["gain"] > 0 and 0.5 > q["gain"]  # both sides, quantity on the right
         assert q["epoch"] <= 10
@@ -124,3 +131,38 @@ def test_github_checks_the_trained_chapters_on_the_other_floating_point_path():
     assert len(jobs) == 1
     commands = " ".join(step.get("run", "") for step in jobs[0]["steps"])
     assert "--nbval " in commands and all(f"chapters/{name}.ipynb" in commands for name in TRAINED)
+
+
+def test_a_band_needs_enough_seeds_and_settings(tmp_path):
+    code, prose = 'q.glue("acc", accuracy)\nassert q["acc"] >= 0.5\n', "{glue:text}`acc` ({glue:text}`acc_band`)"
+    path = chapter(tmp_path, code, prose)
+    few = {"format": 1, "chapters": {"07_demo": {"quantities": {"acc": {"values": [
+        {"value": 0.86, "seed_offset": 0, "setting": "default"},
+        {"value": 0.85, "seed_offset": 1000, "setting": "onednn-off"}]}}}}}
+    problems = thresholds.check(path, few)
+    assert len(problems) == 2
+    assert "comes from 2 seed(s) and 2 setting(s); a threshold needs 5 seeds and 3 settings" in problems[0]
+    assert "the band of `acc` comes from 2 seed(s), the text needs 3" in problems[1]
+    values = [{"value": 0.85 + i / 1000, "seed_offset": 1000 * i, "setting": "default"} for i in range(5)]
+    values += [{"value": 0.853, "seed_offset": 0, "setting": s} for s in ("onednn-off", "threads-1")]
+    enough = {"format": 1, "chapters": {"07_demo": {"quantities": {"acc": {"values": values}}}}}
+    assert thresholds.check(path, enough) == []
+
+
+def test_a_record_out_of_step_with_the_chapter_or_its_notebook_fails(tmp_path):
+    import nbformat
+
+    path = chapter(tmp_path, 'q["acc"] = accuracy\n')
+    rec = record(acc=[0.85, 0.86], gone=[1.0])
+    assert thresholds.check(path, rec) == ["07_demo.md: the record holds `gone`, which the chapter no longer "
+                                           "measures: run `python -m booktools.variation 07_demo`"]
+    cell = nbformat.v4.new_code_cell('q["acc"] = accuracy')
+    cell.outputs = [nbformat.v4.new_output("display_data", metadata={"scrapbook": {
+        "name": "q_acc", "mime_prefix": "application/papermill.record/"}},
+        data={"application/papermill.record/text/plain": "0.87"})]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path.with_suffix(".ipynb"))
+    assert thresholds.committed_values(path.with_suffix(".ipynb")) == {"acc": 0.87}
+    problems = thresholds.check(path, record(acc=[0.85, 0.86]))
+    assert problems == ["07_demo.md: the committed notebook's acc = 0.87 lies outside its recorded band 0.85–0.86: "
+                        "the record and the notebook come from different code or machines: run `python -m "
+                        "booktools.variation 07_demo` after executing the chapter"]
