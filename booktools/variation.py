@@ -194,6 +194,8 @@ def run_notebook(md_path: Path, configuration: Configuration, timeout: int = 360
 
     The notebook is built from the ``.md`` in memory and runs in the
     chapter's folder; cells keep running after an error, which is recorded.
+    A run stopped by a cell over ``timeout`` seconds or a dead kernel keeps
+    what it measured before, with the reason among its errors.
     """
     import jupytext
     from nbclient import NotebookClient
@@ -204,17 +206,20 @@ def run_notebook(md_path: Path, configuration: Configuration, timeout: int = 360
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     load = _start_load() if configuration.loaded else None
     start = time.perf_counter()
+    stopped = []
     try:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                                 resources={"metadata": {"path": str(Path(md_path).parent.resolve())}})
         client.execute(env=env)
+    except Exception as error:  # a cell over the timeout, a dead kernel: keep what the run measured so far
+        stopped.append(f"run stopped: {type(error).__name__}: {str(error).strip().splitlines()[0][:200]}")
     finally:
         seconds = time.perf_counter() - start
         if load is not None:
             load.kill()
             load.wait()
     quantities, errors = collect(nb)
-    return Run(configuration, quantities, errors, round(seconds, 1))
+    return Run(configuration, quantities, errors + stopped, round(seconds, 1))
 
 
 def machine() -> dict[str, object]:

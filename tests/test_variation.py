@@ -159,3 +159,13 @@ def test_command_line_runs_the_study_end_to_end(tmp_path, fake_chapter, capsys):
     assert [(r["setting"], r["errors"]) for r in entry["runs"]] == [("default", []), ("load", [])]
     assert set(entry["quantities"]) == {"draw", "seed", "threads", "onednn_off", "after_the_failure"}
     assert "runs with failing cells: 0" in capsys.readouterr().out
+
+
+def test_a_run_over_its_timeout_keeps_what_it_measured(tmp_path):
+    path = tmp_path / "07_slow.md"
+    path.write_text("```{code-cell} ipython3\nfrom seqcnn import bands\n\nq = bands.Quantities('07_slow')\n"
+                    "q['before'] = 1\n```\n\n```{code-cell} ipython3\nimport time\n\ntime.sleep(30)\n```\n")
+    run = variation.run_notebook(path, variation.Configuration(0, "default"), timeout=3)
+    assert run.quantities == {"before": 1.0}
+    assert run.errors[0].startswith("cell 2: KeyboardInterrupt")  # the interrupted cell
+    assert run.errors[-1].startswith("run stopped: CellTimeoutError")
