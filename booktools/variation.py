@@ -235,11 +235,16 @@ def machine() -> dict[str, object]:
     except OSError:
         pass
     versions = {}
-    for package in ("tensorflow", "keras", "numpy"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
+    # TensorFlow is installed as tensorflow, tensorflow-cpu or tensorflow-intel, among others.
+    for package, distributions in (("tensorflow", ("tensorflow", "tensorflow-cpu", "tensorflow-intel",
+                                                   "tensorflow-macos")), ("keras", ("keras",)), ("numpy", ("numpy",))):
+        versions[package] = None
+        for distribution in distributions:
+            try:
+                versions[package] = metadata.version(distribution)
+                break
+            except metadata.PackageNotFoundError:
+                continue
     return {"cpu": cpu, "cpus": os.cpu_count(), "system": platform.platform(), "python": platform.python_version(),
             **versions}
 
@@ -347,10 +352,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     seconds = estimate(md_path, configurations)
     if seconds is None:
-        cost = "unknown (no execution record)"
+        cost = "cost unknown (the chapter has no executed notebook with an execution record)"
     else:
         cost = f"about {seconds / 3600:.1f} h" if seconds >= 3600 else f"about {seconds / 60:.0f} min"
-    print(f"{md_path.stem}: {len(configurations)} runs, {cost} at the committed notebook's pace")
+    pace = " at the committed notebook's pace" if seconds is not None else ""
+    print(f"{md_path.stem}: {len(configurations)} runs, {cost}{pace}")
     for configuration in configurations:
         print(f"  {configuration.label}")
     if args.dry_run:

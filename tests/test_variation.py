@@ -99,7 +99,7 @@ def test_study_writes_a_record_that_seqcnn_bands_reads(tmp_path, fake_chapter):
     record = json.loads(out.read_text())
     entry = record["chapters"]["07_fake"]
     assert "01_other" in record["chapters"]  # other chapters are kept
-    assert entry["machine"]["cpus"] and entry["machine"]["python"] and "tensorflow" in entry["machine"]
+    assert all(entry["machine"][key] for key in ("cpu", "cpus", "python", "tensorflow", "keras", "numpy"))
     assert entry["date"] and entry["seconds"] == 6.0 and len(entry["runs"]) == 4
     assert entry["runs"][3] == {"seed_offset": 0, "setting": "onednn-off",
                                 "environment": {"TF_ENABLE_ONEDNN_OPTS": "0"}, "seconds": 1.5, "errors": []}
