@@ -32,7 +32,9 @@ few cores, parallel runs would slow each other down and perturb the timings
 they record. A run whose cells fail (an assert that does not hold in that
 configuration) is kept: the record lists its errors beside its values. The
 notebook is executed from the chapter's ``.md`` in memory, in the chapter's
-folder; nothing in the repository is written but the record.
+folder; nothing in the repository is written but the record, after every
+run. A study cut short goes on where it stopped when run again: the runs
+recorded on the same code are kept (``--fresh`` drops them).
 """
 
 from __future__ import annotations
@@ -52,8 +54,8 @@ from pathlib import Path
 
 from seqcnn import bands, runtime
 
-__all__ = ["SETTINGS", "Configuration", "Run", "collect", "estimate", "machine", "main", "merge", "plan",
-           "run_notebook", "study"]
+__all__ = ["SETTINGS", "Configuration", "Run", "code_hash", "collect", "estimate", "machine", "main", "merge", "plan",
+           "recorded_runs", "run_notebook", "study"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
@@ -301,16 +303,63 @@ def estimate(md_path: Path, configurations: Sequence[Configuration]) -> float | 
     return float(seconds) * len(configurations)
 
 
+def code_hash(md_path: Path) -> str:
+    """The digest of everything that determines the chapter's numbers: its code cells and the modules they import."""
+    import jupytext
+
+    try:  # the book's tooling moves from seqcnn to booktools (issue 15)
+        from booktools.notebooks import source_hash
+    except ImportError:
+        from seqcnn.notebooks import source_hash
+    return source_hash(jupytext.read(md_path))
+
+
+def recorded_runs(entry: dict) -> list[Run]:
+    """The runs of a chapter's record entry, each with its quantities (the inverse of :func:`merge`).
+
+    Examples
+    --------
+    >>> runs = [Run(Configuration(0, "default"), {"acc": 0.86}, [], 10.0)]
+    >>> recorded_runs(merge({"chapters": {}}, "03_imdb", runs, {})["chapters"]["03_imdb"]) == runs
+    True
+    """
+    runs = []
+    for run in entry.get("runs", []):
+        configuration = Configuration(run["seed_offset"], run["setting"])
+        quantities = {name: value["value"] for name, quantity in entry.get("quantities", {}).items()
+                      for value in quantity["values"]
+                      if (value["seed_offset"], value["setting"]) == (configuration.seed_offset, configuration.setting)}
+        runs.append(Run(configuration, quantities, list(run["errors"]), run["seconds"]))
+    return runs
+
+
 def study(md_path: Path, configurations: Sequence[Configuration], out: Path, timeout: int = 3600,
-          runner: Callable[[Path, Configuration, int], Run] | None = None, log=print) -> dict:
-    """Run every configuration, one after another, and write the record to ``out`` (kept up to date after each run)."""
+          runner: Callable[[Path, Configuration, int], Run] | None = None, log=print, fresh: bool = False) -> dict:
+    """Run every configuration, one after another, and write the record to ``out`` (kept up to date after each run).
+
+    Unless ``fresh``, the runs that ``out`` already holds for this chapter,
+    measured on the same code (:func:`code_hash`) and not stopped midway,
+    are kept and their configurations skipped: a study cut short (a
+    session's end) goes on where it stopped, and ``--seeds 3`` today plus
+    ``--seeds 5`` tomorrow make 5 seeds.
+    """
     runner = runner or run_notebook
     chapter = Path(md_path).stem
-    about = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine()}
-    runs: list[Run] = []
+    digest = code_hash(Path(md_path))
+    about = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+             "source_hash": digest}
     record = bands.load(out)
-    for i, configuration in enumerate(configurations, 1):
-        log(f"[{i}/{len(configurations)}] {chapter}: {configuration.label} ...", flush=True)
+    previous = record["chapters"].get(chapter, {})
+    runs: list[Run] = []
+    if not fresh and previous.get("source_hash") == digest:
+        runs = [r for r in recorded_runs(previous) if not any(e.startswith("run stopped") for e in r.errors)]
+        about["date"] = previous.get("date", about["date"])
+    done = {r.configuration for r in runs}
+    todo = [c for c in configurations if c not in done]
+    if done:
+        log(f"{chapter}: keeping {len(runs)} recorded run(s) of the same code; {len(todo)} to run", flush=True)
+    for i, configuration in enumerate(todo, 1):
+        log(f"[{i}/{len(todo)}] {chapter}: {configuration.label} ...", flush=True)
         run = runner(Path(md_path), configuration, timeout)
         runs.append(run)
         status = "ok" if not run.errors else f"{len(run.errors)} failing cell(s): " + "; ".join(run.errors)
@@ -343,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=CHAPTERS / bands.RECORD_NAME,
                         help="the record to update (default chapters/bands.json)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds one cell may run (default 3600)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="drop the chapter's recorded runs instead of keeping those of the same code")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and its estimated cost, run nothing")
     args = parser.parse_args(argv)
     try:
@@ -362,7 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.dry_run:
         return 0
     start = time.perf_counter()
-    record = study(md_path, configurations, args.out, args.timeout)
+    record = study(md_path, configurations, args.out, args.timeout, fresh=args.fresh)
     entry = record["chapters"][md_path.stem]
     failing = [r for r in entry["runs"] if r["errors"]]
     print(f"{len(entry['quantities'])} quantities from {len(entry['runs'])} runs in "

@@ -169,3 +169,32 @@ def test_a_run_over_its_timeout_keeps_what_it_measured(tmp_path):
     assert run.quantities == {"before": 1.0}
     assert run.errors[0].startswith("cell 2: KeyboardInterrupt")  # the interrupted cell
     assert run.errors[-1].startswith("run stopped: CellTimeoutError")
+
+
+def test_a_study_goes_on_where_it_stopped_on_the_same_code_only(tmp_path, fake_chapter):
+    out, calls = tmp_path / "bands.json", []
+
+    def runner(md_path, configuration, timeout):
+        calls.append(configuration.label)
+        first_try_of_seed_1000 = configuration.seed_offset == 1000 and len(calls) == 2
+        stopped = ["run stopped: CellTimeoutError: ..."] if first_try_of_seed_1000 else []
+        return variation.Run(configuration, {"acc": 0.8 + configuration.seed_offset / 1e5}, stopped, 1.0)
+
+    quiet = dict(runner=runner, log=lambda *a, **k: None)
+    variation.study(fake_chapter, variation.plan(seeds=2, settings=["default"]), out, **quiet)
+    assert calls == ["seed +0, default", "seed +1000, default"]
+    # Three seeds now: the first is kept, the second (stopped midway) and the third run.
+    variation.study(fake_chapter, variation.plan(seeds=3, settings=["default"]), out, **quiet)
+    assert calls[2:] == ["seed +1000, default", "seed +2000, default"]
+    entry = json.loads(out.read_text())["chapters"]["07_fake"]
+    assert [(r["seed_offset"], r["errors"]) for r in entry["runs"]] == [(0, []), (1000, []), (2000, [])]
+    assert entry["source_hash"] == variation.code_hash(fake_chapter)
+    assert bands.band("07_fake", "acc", out).values == pytest.approx((0.8, 0.81, 0.82))
+    # Nothing left to run; then other code, or --fresh, runs everything again.
+    variation.study(fake_chapter, variation.plan(seeds=3, settings=["default"]), out, **quiet)
+    assert len(calls) == 4
+    variation.study(fake_chapter, variation.plan(seeds=3, settings=["default"]), out, fresh=True, **quiet)
+    assert len(calls) == 7
+    fake_chapter.write_text(fake_chapter.read_text().replace("runtime.setup(seed=42)", "runtime.setup(seed=43)"))
+    variation.study(fake_chapter, variation.plan(seeds=3, settings=["default"]), out, **quiet)
+    assert len(calls) == 10 and len(json.loads(out.read_text())["chapters"]["07_fake"]["runs"]) == 3
