@@ -381,7 +381,8 @@ def _chapter_path(name: str) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: see the module docstring."""
-    parser = argparse.ArgumentParser(prog="python -m booktools.variation", description=__doc__.split("\n\n")[0],
+    summary, details = __doc__.split("\n\n", 1)
+    parser = argparse.ArgumentParser(prog="python -m booktools.variation", description=summary, epilog=details,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("chapter", help="chapter name (03_imdb) or path of its .md")
     parser.add_argument("--seeds", type=int, default=5, help="seeds on the default setting (default 5)")
