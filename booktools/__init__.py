@@ -21,6 +21,11 @@ pdf
     The whole book printed to one PDF per edition (``python -m booktools.pdf --all``).
 chromium
     Headless Chromium on the built site, offline (the PDF and the browser test).
+variation
+    The variation study: a chapter re-executed under other seeds and settings, its trained
+    numbers recorded with their bands (``python -m booktools.variation CHAPTER``).
+thresholds
+    The chapters' asserts read from their ``.md`` and checked against the recorded bands.
 sphinxext
     The book's Sphinx extensions, loaded by ``_config.yml``.
 """

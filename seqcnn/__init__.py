@@ -29,6 +29,8 @@ backends
     The chapters' models timed under each Keras 3 backend (TensorFlow, JAX, PyTorch), each in a child process.
 training
     One log line per epoch, timings (training steps, validation), restoring the best epoch.
+bands
+    The trained numbers a chapter asserts or quotes, and the bands the variation study recorded for them.
 filters
     What the filters learned: top windows, word contributions.
 """

@@ -17,7 +17,7 @@ import numpy as np
 
 from seqcnn import data
 from seqcnn.jena_csv import FEATURES, TEMPERATURE, LoadReport, Weather, read_csv
-from seqcnn.runtime import quiet_environment
+from seqcnn.runtime import quiet_environment, seeded, set_seed
 
 quiet_environment()  # TensorFlow's log settings must be in place before Keras loads it.
 
@@ -346,7 +346,7 @@ class WindowBatches(keras.utils.PyDataset):
     steps : int, optional
         Batches per epoch when shuffling (required then).
     seed : int, default 0
-        Seed of the row draws.
+        Seed of the row draws (plus ``SEQCNN_SEED_OFFSET``, see :mod:`seqcnn.runtime`).
     relative : bool, default False
         Forecast the change instead of the level (see :func:`windows`).
 
@@ -372,7 +372,7 @@ class WindowBatches(keras.utils.PyDataset):
 
     def restart(self) -> None:
         """Draw again from the seed: the next epoch sees the same batches as the first one did."""
-        self._rng = np.random.default_rng(self.seed)
+        self._rng = np.random.default_rng(seeded(self.seed))
         self._order = self._draw()
 
     def _draw(self) -> np.ndarray:
@@ -467,7 +467,8 @@ def fit_forecaster(build: Callable[..., keras.Model], splits: Splits, epochs: in
     epochs : int
         Epochs of ``len(splits.train)`` batches each.
     seed : int, default 42
-        Seed of the weights' initialization and of the dropout.
+        Seed of the weights' initialization and of the dropout (plus
+        ``SEQCNN_SEED_OFFSET``, see :func:`seqcnn.runtime.set_seed`).
     verbose_log : bool, default True
         Print one line per epoch.
 
@@ -488,7 +489,7 @@ def fit_forecaster(build: Callable[..., keras.Model], splits: Splits, epochs: in
     >>> sorted(run.history), len(run.epoch_seconds)
     (['loss', 'val_loss'], 2)
     """
-    keras.utils.set_random_seed(seed)
+    set_seed(seed)
     splits.train.restart()  # the same batches whichever model was trained on these splits before
     model = build(features=splits.train.values.shape[1])
     model.compile(optimizer=keras.optimizers.RMSprop(), loss="mae")

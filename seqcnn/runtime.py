@@ -3,6 +3,18 @@
 Call :func:`setup` in the first code cell of a chapter, before anything
 imports TensorFlow: the log-level variables only take effect if they are set
 before TensorFlow's C++ core is loaded.
+
+Two environment variables let the book's variation study (``python -m
+booktools.variation``) re-run a chapter as another machine or another seed
+would, without touching its code; unset, nothing changes:
+
+``SEQCNN_SEED_OFFSET``
+    An integer added to every seed a chapter passes to :func:`setup`,
+    :func:`set_seed` or :func:`seeded` (and so to ``jena.fit_forecaster``).
+``SEQCNN_INTRA_OP_THREADS``
+    The number of threads TensorFlow may use inside one operation
+    (``tf.config.threading.set_intra_op_parallelism_threads``), applied by
+    :func:`setup`; unset, TensorFlow's default (one per core).
 """
 
 from __future__ import annotations
@@ -13,7 +25,8 @@ import os
 import sys
 from collections.abc import Iterator
 
-__all__ = ["QUIET_ENV", "quiet_environment", "setup"]
+__all__ = ["QUIET_ENV", "SEED_OFFSET_ENV", "THREADS_ENV", "quiet_environment", "seed_offset", "seeded", "set_seed",
+           "setup"]
 
 #: Environment variables set (if not already set) before TensorFlow is imported.
 QUIET_ENV: dict[str, str] = {
@@ -22,6 +35,66 @@ QUIET_ENV: dict[str, str] = {
     # Hide TensorFlow's C++ INFO/WARNING/ERROR lines (they would land in cell outputs).
     "TF_CPP_MIN_LOG_LEVEL": "3",
 }
+
+
+#: Environment variable: an integer added to every seed (see :func:`seeded`).
+SEED_OFFSET_ENV = "SEQCNN_SEED_OFFSET"
+#: Environment variable: TensorFlow's intra-op thread count, applied by :func:`setup`.
+THREADS_ENV = "SEQCNN_INTRA_OP_THREADS"
+
+
+def _int_from_env(name: str, environ: dict[str, str] | None, minimum: int | None = None) -> int | None:
+    """The integer in ``environ[name]``, None if unset or empty; a clear error if it is not an integer."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"environment variable {name}={text!r} is not an integer: set it to a whole number "
+                         f"or unset it") from None
+    if minimum is not None and value < minimum:
+        raise ValueError(f"environment variable {name}={value} must be at least {minimum}: set it to a larger "
+                         f"number or unset it")
+    return value
+
+
+def seed_offset(environ: dict[str, str] | None = None) -> int:
+    """The offset in ``SEQCNN_SEED_OFFSET`` (0 when unset).
+
+    Examples
+    --------
+    >>> seed_offset({}), seed_offset({"SEQCNN_SEED_OFFSET": "1000"})
+    (0, 1000)
+    """
+    return _int_from_env(SEED_OFFSET_ENV, environ) or 0
+
+
+def seeded(seed: int, environ: dict[str, str] | None = None) -> int:
+    """``seed`` plus :func:`seed_offset`: the seed a chapter's ``seed`` stands for in this run.
+
+    Examples
+    --------
+    >>> seeded(42, {}), seeded(42, {"SEQCNN_SEED_OFFSET": "1000"})
+    (42, 1042)
+    """
+    return seed + seed_offset(environ)
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and the backend (``keras.utils.set_random_seed``) with :func:`seeded` ``(seed)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> set_seed(3); first = np.random.rand()
+    >>> set_seed(3); np.random.rand() == first
+    True
+    """
+    import keras
+
+    keras.utils.set_random_seed(seeded(seed))
 
 
 def quiet_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
@@ -79,6 +152,9 @@ def setup(seed: int = 42) -> None:
     determinism, so that training on the CPU gives the same numbers at every
     run. (TensorFlow's oneDNN kernels stay on: on a given machine they give the
     same numbers at every run too, and they make training about 30% faster.)
+    ``SEQCNN_SEED_OFFSET`` is added to ``seed`` and ``SEQCNN_INTRA_OP_THREADS``
+    sets TensorFlow's intra-op thread count, when they are set (see the module
+    docstring).
 
     Parameters
     ----------
@@ -101,5 +177,9 @@ def setup(seed: int = 42) -> None:
 
     tf.get_logger().setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
-    keras.utils.set_random_seed(seed)
+    threads = _int_from_env(THREADS_ENV, None, minimum=1)
+    if threads is not None and tf.config.threading.get_intra_op_parallelism_threads() != threads:
+        # Only possible before TensorFlow's runtime starts (the first operation): fail loudly after.
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+    keras.utils.set_random_seed(seeded(seed))
     tf.config.experimental.enable_op_determinism()

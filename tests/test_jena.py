@@ -212,3 +212,19 @@ def test_rows_needed_is_the_fewest(span):
         n = jena.rows_needed(span, fractions)
         assert all(end - start > span for start, end in jena.split_bounds(n, fractions))
         assert any(end - start <= span for start, end in jena.split_bounds(n - 1, fractions))
+
+
+def test_seed_offset_changes_the_training_draws(monkeypatch):
+    """SEQCNN_SEED_OFFSET (the variation study's other seeds) moves the batches' row draws too."""
+    values = np.zeros((100, len(jena.FEATURES)), dtype="float32")
+    prepared = jena.Prepared(None, jena.split_bounds(100), None, values)
+    monkeypatch.delenv("SEQCNN_SEED_OFFSET", raising=False)
+    plain = prepared.batches(lookback=12, step=3, delay=2, batch_size=4, steps=5).train._order
+    again = prepared.batches(lookback=12, step=3, delay=2, batch_size=4, steps=5, seed=0).train._order
+    monkeypatch.setenv("SEQCNN_SEED_OFFSET", "1000")
+    shifted = prepared.batches(lookback=12, step=3, delay=2, batch_size=4, steps=5).train._order
+    monkeypatch.delenv("SEQCNN_SEED_OFFSET")
+    explicit = prepared.batches(lookback=12, step=3, delay=2, batch_size=4, steps=5, seed=1000).train._order
+    np.testing.assert_array_equal(plain, again)
+    np.testing.assert_array_equal(shifted, explicit)
+    assert not np.array_equal(plain, shifted)

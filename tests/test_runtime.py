@@ -52,3 +52,54 @@ def test_setup_prints_nothing_on_stderr():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "tensorflow"
     assert done.stderr == ""
+
+
+def test_seed_offset_is_added_to_every_seed_and_zero_by_default(monkeypatch):
+    import keras
+
+    monkeypatch.delenv(runtime.SEED_OFFSET_ENV, raising=False)
+    assert runtime.seed_offset() == 0 and runtime.seeded(42) == 42
+
+    def draw():
+        return keras.random.uniform((3,)).numpy(), np.random.rand()
+
+    keras.utils.set_random_seed(7)
+    plain = draw()
+    runtime.set_seed(7)  # no offset: exactly keras' own seeding
+    same = draw()
+    monkeypatch.setenv(runtime.SEED_OFFSET_ENV, "1000")
+    assert runtime.seeded(7) == 1007
+    runtime.set_seed(7)
+    shifted = draw()
+    keras.utils.set_random_seed(1007)
+    expected = draw()
+    np.testing.assert_array_equal(plain[0], same[0])
+    assert plain[1] == same[1]
+    np.testing.assert_array_equal(shifted[0], expected[0])
+    assert not np.array_equal(shifted[0], plain[0])
+
+
+def test_bad_environment_values_are_named(monkeypatch):
+    import pytest
+
+    monkeypatch.setenv(runtime.SEED_OFFSET_ENV, "two")
+    with pytest.raises(ValueError, match="SEQCNN_SEED_OFFSET='two' is not an integer"):
+        runtime.seeded(1)
+    monkeypatch.setenv(runtime.THREADS_ENV, "0")
+    with pytest.raises(ValueError, match="SEQCNN_INTRA_OP_THREADS=0 must be at least 1"):
+        runtime.setup()
+
+
+def test_setup_applies_the_thread_count_and_the_offset():
+    """A fresh process, as a chapter's kernel started by the variation study."""
+    import subprocess
+    import sys
+
+    code = ("from seqcnn import runtime; runtime.setup(seed=5); import numpy as np, tensorflow as tf; "
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), np.random.rand())")
+    env = {**os.environ, runtime.THREADS_ENV: "1", runtime.SEED_OFFSET_ENV: "1000"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    threads, draw = done.stdout.split()
+    np.random.seed(1005)
+    assert threads == "1" and float(draw) == np.random.rand()

@@ -1,0 +1,259 @@
+"""Measured bands of the chapters' trained numbers: what other seeds and other machines give.
+
+Training is deterministic on one machine, but another CPU sums in another
+order, another thread count splits the work differently, and another seed
+starts elsewhere: a trained number moves. The book's variation study
+(``python -m booktools.variation CHAPTER``) re-runs a chapter under such
+perturbations and writes every value of every measured quantity into
+``chapters/bands.json``. This module is the chapters' side of it:
+
+- a chapter names each trained number it asserts or quotes in a
+  :class:`Quantities` (``q["fast_test"] = accuracy``, or ``q.glue(...)`` for
+  a number quoted in the text), which glues it for the study to collect;
+- its hidden asserts compare ``q["name"]`` with a threshold, which a test
+  checks against the recorded band;
+- the text quotes the band next to the number (``q.glue`` glues
+  ``NAME_band``, e.g. "0.855–0.868 over 5 seeds and 3 settings").
+
+The record (JSON)::
+
+    {"format": 1,
+     "chapters": {"03_imdb": {
+         "date": "...", "machine": {"cpu": "...", "cpus": 2, "python": "...", "tensorflow": "...", ...},
+         "runs": [{"seed_offset": 0, "setting": "default", "seconds": 731.2, "errors": []}, ...],
+         "quantities": {"fast_test": {"values": [{"value": 0.8608, "seed_offset": 0, "setting": "default"}, ...],
+                                      "min": 0.855, "max": 0.868}}}}}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["BANDS_ENV", "FORMAT", "GLUE_PREFIX", "NO_BAND", "RECORD_NAME", "Band", "Quantities", "band", "load",
+           "locate"]
+
+#: File name of the record, in the chapters' folder.
+RECORD_NAME = "bands.json"
+#: Environment variable: another record to read (a path).
+BANDS_ENV = "SEQCNN_BANDS"
+#: Version of the record's layout.
+FORMAT = 1
+#: Prefix of the glue names under which a :class:`Quantities` glues its values (not shown in the book).
+GLUE_PREFIX = "q_"
+#: What :meth:`Quantities.band_text` gives for a quantity the record does not hold yet.
+NO_BAND = "no band measured yet"
+
+
+@dataclass(frozen=True)
+class Band:
+    """Every recorded value of one quantity, with the seed offset and the setting of its run.
+
+    Examples
+    --------
+    >>> b = Band("acc", (0.86, 0.855, 0.868), (0, 1000, 0), ("default", "default", "oneDNN off"))
+    >>> b.min, b.max, b.seeds, b.settings
+    (0.855, 0.868, 2, 2)
+    >>> b.text(".3f")
+    '0.855–0.868 over 2 seeds and 2 settings'
+    """
+
+    name: str
+    values: tuple[float, ...]
+    seed_offsets: tuple[int, ...]
+    settings_of: tuple[str, ...]
+
+    @property
+    def min(self) -> float:
+        """The smallest recorded value."""
+        return min(self.values)
+
+    @property
+    def max(self) -> float:
+        """The largest recorded value."""
+        return max(self.values)
+
+    @property
+    def width(self) -> float:
+        """``max - min``."""
+        return self.max - self.min
+
+    @property
+    def seeds(self) -> int:
+        """How many different seeds (offsets) the values come from."""
+        return len(set(self.seed_offsets))
+
+    @property
+    def settings(self) -> int:
+        """How many different settings (floating-point path, threads, load) the values come from."""
+        return len(set(self.settings_of))
+
+    def text(self, fmt: str = ".4f") -> str:
+        """The band as the text quotes it: ``'0.855–0.868 over 5 seeds and 3 settings'``."""
+        low, high = format(self.min, fmt), format(self.max, fmt)
+        span = low if low == high else f"{low}–{high}"
+        seeds = f"{self.seeds} seed{'s' if self.seeds != 1 else ''}"
+        settings = f"{self.settings} setting{'s' if self.settings != 1 else ''}"
+        return f"{span} over {seeds} and {settings}"
+
+
+def locate(path: str | Path | None = None) -> Path:
+    """The record to read: ``path``, else ``$SEQCNN_BANDS``, else ``bands.json`` in the current folder
+    (a chapter's kernel runs in ``chapters/``), else the repository's ``chapters/bands.json``.
+
+    Examples
+    --------
+    >>> locate("elsewhere/bands.json").as_posix()
+    'elsewhere/bands.json'
+    """
+    if path is not None:
+        return Path(path)
+    if os.environ.get(BANDS_ENV):
+        return Path(os.environ[BANDS_ENV])
+    here = Path(RECORD_NAME)
+    if here.is_file():
+        return here
+    return Path(__file__).resolve().parent.parent / "chapters" / RECORD_NAME
+
+
+def load(path: str | Path | None = None) -> dict:
+    """Read and check the record (see the module docstring); an absent file is an empty record.
+
+    Raises
+    ------
+    ValueError
+        The file is not a record of this format, naming the file and what is wrong.
+
+    Examples
+    --------
+    >>> load("no/such/bands.json")
+    {'format': 1, 'chapters': {}}
+    """
+    path = locate(path)
+    if not path.is_file():
+        return {"format": FORMAT, "chapters": {}}
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not valid JSON ({error}): restore it from git or run the variation study "
+                         "again (python -m booktools.variation CHAPTER)") from None
+    if not isinstance(record, dict) or record.get("format") != FORMAT or not isinstance(record.get("chapters"), dict):
+        raise ValueError(f"{path} is not a bands record of format {FORMAT} (a dict with 'format' and 'chapters'): "
+                         "restore it from git or run the variation study again")
+    for chapter, entry in record["chapters"].items():
+        for name, quantity in entry.get("quantities", {}).items():
+            values = quantity.get("values") if isinstance(quantity, dict) else None
+            if not values or not all(isinstance(v, dict) and isinstance(v.get("value"), (int, float))
+                                     and not math.isnan(v["value"]) for v in values):
+                raise ValueError(f"{path}: quantity {chapter}/{name} has no list of numeric values: restore the "
+                                 "file from git or run the variation study again")
+    return record
+
+
+def band(chapter: str, name: str, record: dict | str | Path | None = None) -> Band | None:
+    """The recorded band of quantity ``name`` of ``chapter``, or None if the record has none.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's file name without suffix, e.g. ``"03_imdb"``.
+    name : str
+        The quantity's name in the chapter.
+    record : dict or path, optional
+        A loaded record, or the file to :func:`load` (see :func:`locate`).
+
+    Examples
+    --------
+    >>> record = {"format": 1, "chapters": {"03_imdb": {"quantities": {"fast_test": {"values": [
+    ...     {"value": 0.86, "seed_offset": 0, "setting": "default"},
+    ...     {"value": 0.85, "seed_offset": 1000, "setting": "default"}]}}}}}
+    >>> band("03_imdb", "fast_test", record).text(".2f")
+    '0.85–0.86 over 2 seeds and 1 setting'
+    >>> band("03_imdb", "other", record) is None
+    True
+    """
+    if not isinstance(record, dict):
+        record = load(record)
+    quantity = record["chapters"].get(chapter, {}).get("quantities", {}).get(name)
+    if quantity is None:
+        return None
+    values = quantity["values"]
+    return Band(name, tuple(float(v["value"]) for v in values), tuple(int(v.get("seed_offset", 0)) for v in values),
+                tuple(str(v.get("setting", "default")) for v in values))
+
+
+class Quantities:
+    """A chapter's trained quantities, by name: glued for the variation study, checked against their bands.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's file name without suffix, e.g. ``"03_imdb"``.
+    record : dict or path, optional
+        The bands record (see :func:`load`); the chapters' ``bands.json`` by default.
+
+    Examples
+    --------
+    >>> q = Quantities("03_imdb", record={"format": 1, "chapters": {}})
+    >>> q["fast_test"] = 0.8608  # glues q_fast_test (not displayed) for the study
+    >>> q["fast_test"] >= 0.85
+    True
+    >>> q.band_text("fast_test")
+    'no band measured yet'
+    """
+
+    def __init__(self, chapter: str, record: dict | str | Path | None = None):
+        self.chapter = chapter
+        self.record = record if isinstance(record, dict) else load(record)
+        self._values: dict[str, float] = {}
+
+    def __setitem__(self, name: str, value) -> None:
+        from myst_nb import glue
+
+        value = float(value)
+        self._values[name] = value
+        glue(GLUE_PREFIX + name, value, display=False)
+
+    def __getitem__(self, name: str) -> float:
+        return self._values[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._values
+
+    def band(self, name: str) -> Band | None:
+        """The recorded band of ``name`` (None if the record has none)."""
+        return band(self.chapter, name, self.record)
+
+    def band_text(self, name: str, fmt: str = ".4f") -> str:
+        """The band of ``name`` as the text quotes it, or :data:`NO_BAND` (which a test refuses)."""
+        found = self.band(name)
+        return found.text(fmt) if found is not None else NO_BAND
+
+    def glue(self, name: str, value, fmt: str = ".4f") -> None:
+        """Measure ``value`` as ``name``, glue it formatted as ``name`` and its band as ``name + "_band"``.
+
+        Examples
+        --------
+        >>> q = Quantities("03_imdb", record={"format": 1, "chapters": {}})
+        >>> q.glue("fast_test", 0.86081)  # outside a notebook, glue shows what it glues
+        '0.8608'
+        'no band measured yet'
+        >>> q["fast_test"]
+        0.86081
+        """
+        from myst_nb import glue
+
+        self[name] = value
+        glue(name, format(float(value), fmt))
+        glue(name + "_band", self.band_text(name, fmt))
+
+    def unbanded(self, *names: str, reason: str) -> None:
+        """Declare machine-dependent glues that quote no trained quantity (timings, properties of the data).
+
+        Only read by the book's test of the chapters (names may use ``*`` for any text); ``reason`` says why.
+        """
+        if not reason.strip():
+            raise ValueError("say why these glues need no band (reason=...)")
