@@ -17,16 +17,6 @@ def _no_recorded_data_sets():
     data.forget_data_sets_read()
 
 
-def _recorded_seconds(path) -> float:
-    """How long a chapter notebook took when it was last executed (its execution record), 0 if unknown."""
-    import json
-
-    try:
-        return float(json.loads(path.read_text())["metadata"]["seqcnn"]["execution"]["seconds"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0.0
-
-
 def pytest_collection_modifyitems(config, items):
     """Run the chapter notebooks first, the slowest first, then the unit tests.
 
@@ -34,11 +24,13 @@ def pytest_collection_modifyitems(config, items):
     time, in this order, so the longest chapter starts at once on one worker while the other works
     through the rest; a slow chapter left for last would run alone on an idle machine.
     """
+    from booktools.notebooks import recorded_seconds
+
     seconds = {}
     for item in items:
         path = item.path
         if path.suffix == ".ipynb" and path not in seconds:
-            seconds[path] = _recorded_seconds(path)
+            seconds[path] = recorded_seconds(path)
     order = {id(item): index for index, item in enumerate(items)}
     items.sort(key=lambda item: (0, -seconds[item.path], order[id(item)]) if item.path in seconds
                else (1, 0.0, order[id(item)]))

@@ -535,6 +535,44 @@ def check(md_path: Path, package_dir: Path = PACKAGE_DIR) -> list[str]:
     return problems
 
 
+def recorded_seconds(nb_path: Path) -> float:
+    """How long a notebook's last execution took, from its execution record (0 if it has none).
+
+    Examples
+    --------
+    >>> recorded_seconds(Path("no_such_notebook.ipynb"))
+    0.0
+    """
+    try:
+        return float(json.loads(Path(nb_path).read_text())["metadata"]["seqcnn"]["execution"]["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0.0
+
+
+def _execute_all(stale: list[tuple[Path, list[str]]], timeout: int, jobs: int) -> None:
+    """Execute the stale chapters, ``jobs`` at a time, the longest (by their last record) first.
+
+    Each chapter runs in its own kernel, so running two at once changes none of their numbers (each
+    kernel uses TensorFlow's usual thread count); it only keeps both cores busy when one chapter's
+    model cannot (a recurrent layer reads its steps one after another).
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    order = sorted(stale, key=lambda item: -recorded_seconds(_paired(item[0])))
+    for md, reasons in order:
+        print(f"{md.as_posix()}: executing ({'; '.join(reasons)}) ...", flush=True)
+    if jobs <= 1 or len(order) <= 1:
+        for md, _ in order:
+            seconds = _execute(md, timeout=timeout)
+            print(f"{md.as_posix()}: executed in {seconds:.1f} s -> {_paired(md).as_posix()}", flush=True)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        running = {pool.submit(_execute, md, timeout): md for md, _ in order}
+        for done in as_completed(running):
+            md = running[done]
+            print(f"{md.as_posix()}: executed in {done.result():.1f} s -> {_paired(md).as_posix()}", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: bring the chapters up to date (default), or ``--check`` them.
 
@@ -564,6 +602,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check that the .ipynb files are up to date")
     parser.add_argument("--all", action="store_true", help="execute every chapter given, even up-to-date ones")
     parser.add_argument("--timeout", type=int, default=1200, help="seconds one cell may run")
+    parser.add_argument("--jobs", type=int, default=2,
+                        help="chapters executed at the same time, the longest first (default 2; 1 = one by one)")
     args = parser.parse_args(argv)
     chapters = args.chapters or sorted(Path("chapters").glob("*.md"))
     if not chapters:
@@ -572,20 +612,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems = [p for md in chapters for p in check(md)]
         print("\n".join(problems) or f"{len(chapters)} notebook(s) up to date.")
         return 1 if problems else 0
+    stale = []
     for md in chapters:
         _prepare(md)
         state, reasons = ("stale", ["--all"]) if args.all else status(md)
-        target = _paired(md).as_posix()
         if state == "stale":
-            print(f"{md.as_posix()}: executing ({'; '.join(reasons)}) ...", flush=True)
-            seconds = _execute(md, timeout=args.timeout)
-            print(f"{md.as_posix()}: executed in {seconds:.1f} s -> {target}", flush=True)
+            stale.append((md, reasons))
         elif state == "prose":
             start = time.perf_counter()
             _sync(md)
-            print(f"{md.as_posix()}: prose synced in {time.perf_counter() - start:.1f} s, outputs kept -> {target}")
+            print(f"{md.as_posix()}: prose synced in {time.perf_counter() - start:.1f} s, outputs kept "
+                  f"-> {_paired(md).as_posix()}")
         else:
             print(f"{md.as_posix()}: up to date")
+    _execute_all(stale, timeout=args.timeout, jobs=args.jobs)
     return 0
 
 

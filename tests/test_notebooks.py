@@ -4,6 +4,7 @@ import json
 import os
 import platform
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -401,3 +402,26 @@ def test_the_colab_cell_is_synced_once_per_chapter(executed, tmp_path, monkeypat
     assert len(calls) == 2
     assert notebooks.main(["--all", str(md)]) == 0
     assert len(calls) == 3
+
+
+def test_stale_chapters_run_two_at_a_time_longest_first(executed, tmp_path, capsys):
+    import json as _json
+
+    short, long_ = tmp_path / "01_short.md", tmp_path / "02_long.md"
+    for md, seconds in ((short, 1.0), (long_, 99.0)):
+        md.write_text(CHAPTER.replace("print(6 * 7)", "import time; time.sleep(1); print(6 * 7)"))
+        nb = _json.loads(executed.with_suffix(".ipynb").read_text())
+        nb["metadata"]["seqcnn"]["execution"]["seconds"] = seconds  # as if it had taken this long last time
+        nb["cells"][1]["source"] = "print(0)"  # stale: its code differs from the .md
+        md.with_suffix(".ipynb").write_text(_json.dumps(nb))
+    assert notebooks.recorded_seconds(long_.with_suffix(".ipynb")) == 99.0
+    start = time.perf_counter()
+    assert notebooks.main(["--jobs", "2", str(short), str(long_)]) == 0
+    elapsed = time.perf_counter() - start
+    out = capsys.readouterr().out.splitlines()
+    # The longest chapter (by its last record) is started first, and both are executed and current.
+    assert out[0].startswith(f"{long_.as_posix()}: executing") and out[1].startswith(f"{short.as_posix()}: executing")
+    assert sum("executed in" in line for line in out) == 2
+    assert notebooks.check(short) == [] and notebooks.check(long_) == []
+    one = notebooks.recorded_seconds(short.with_suffix(".ipynb"))
+    assert elapsed < 2 * one, (elapsed, one)  # side by side, not one after the other
