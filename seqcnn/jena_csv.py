@@ -179,6 +179,7 @@ class _Dialect:
     separator: str = ","
     decimal: str = "."
     body: int = 0  # byte offset of the first data row
+    quoted: bool = True  # whether any row has a quote (if none, pyarrow can skip looking for them)
 
     @property
     def names(self) -> list[str]:
@@ -243,7 +244,7 @@ def _dialect(path: Path, raw: bytes) -> _Dialect:
     decimal = "," if any(re.fullmatch(r"-?\d*,\d+", cells[c]) for c in columns if c < len(cells)) else "."
     if decimal == separator:  # pragma: no cover  (a ',' split never leaves a ',' inside a cell unquoted)
         raise data.DataError(f"{path} uses ',' both between cells and in numbers. Save it with ';' between cells.")
-    return _Dialect(header, separator, decimal, body)
+    return _Dialect(header, separator, decimal, body, quoted=raw.find(b'"', body) >= 0)
 
 
 def _line_numbers(raw: bytes, dialect: _Dialect) -> np.ndarray:
@@ -302,9 +303,13 @@ def read_csv(path: str | Path) -> Weather:
         raise data.DataError(f"{path} has a header but no data rows (0 rows found). Point at a complete file.")
     try:
         times, values = _read_fast(raw, dialect)
+        if not np.isfinite(values).all():
+            raise ValueError("a cell holds nan or inf")
     except ValueError as error:  # pyarrow's errors name no line: find the bad cell the careful way
-        _read_careful(path, raw, dialect)
-        raise data.DataError(f"{path}: {error}. Fix or remove that line.") from None  # careful found nothing
+        times, values = _read_careful(path, raw, dialect)
+        if np.isfinite(values).all():  # pandas read what pyarrow refused: refuse it too, in pyarrow's words
+            raise data.DataError(f"{path}: {error}. Fix the file, or save it again from a spreadsheet as CSV "
+                                 "UTF-8.") from None
     if not np.isfinite(values).all():  # "inf" and "nan" parse as numbers
         row, col = np.argwhere(~np.isfinite(values))[0]
         raise data.DataError(
@@ -332,7 +337,7 @@ def _read_fast(raw: bytes, dialect: _Dialect) -> tuple[np.ndarray, np.ndarray]:
     table = pa_csv.read_csv(
         pa.BufferReader(pa.py_buffer(raw)[dialect.body:]),
         read_options=pa_csv.ReadOptions(column_names=dialect.names, block_size=1 << 20),
-        parse_options=pa_csv.ParseOptions(delimiter=dialect.separator),
+        parse_options=pa_csv.ParseOptions(delimiter=dialect.separator, quote_char='"' if dialect.quoted else False),
         convert_options=pa_csv.ConvertOptions(
             include_columns=[_TIME, *FEATURES],
             column_types={_TIME: pa.timestamp("s"), **{name: pa.float32() for name in FEATURES}},
@@ -437,10 +442,10 @@ def clean(path: Path, times: np.ndarray, values: np.ndarray) -> Weather:
 
 def _clean(path: Path, times: np.ndarray, values: np.ndarray, lines: Callable[[], np.ndarray]) -> Weather:
     """:func:`clean`, with ``lines()`` giving the file's line of each row (asked for only to word an error)."""
-    rows_read = len(times)
+    rows_read, original = len(times), values
     minutes = times.astype("datetime64[m]").view("int64")
     steps = np.diff(minutes)
-    keep = None  # rows kept: all unless some repeat earlier ones
+    keep = source = None  # rows kept: all unless some repeat earlier ones
     repeated: list[tuple[np.datetime64, np.datetime64, int]] = []
     if (steps <= 0).any():
         keep = _repeats(path, times, values, lines)
@@ -459,12 +464,17 @@ def _clean(path: Path, times: np.ndarray, values: np.ndarray, lines: Callable[[]
                 "file or remove that line."
             )
     interval = _most_common(steps)
-    marker = values == MISSING
-    counts = marker.sum(axis=0) if marker.any() else np.zeros(values.shape[1], dtype="int64")
+    marker = None  # where -9999 stands among the kept rows, if anywhere (min() is faster than a full compare)
+    counts = np.zeros(values.shape[1], dtype="int64")
+    if len(values) and values.min() <= MISSING:
+        marker = values == MISSING if keep is None else values[keep] == MISSING
+        counts = marker.sum(axis=0)
     gaps, inserted, after = _gaps(minutes, steps, interval)
-    grid, values, kept = _assemble(minutes, values, keep, inserted, after)
-    if len(inserted) or counts.any():
-        _fill(path, grid, values, kept, marker if keep is None else marker[keep], counts)
+    grid, values, slots = _assemble(minutes, values, source, inserted, after)
+    if len(slots) or counts.any():
+        if values is original:  # only -9999 to fill: fill a copy, not the caller's array
+            values = values.copy()
+        _fill(path, grid, values, slots, minutes, marker, counts)
     report = LoadReport(
         path=Path(path), rows_read=rows_read, rows=len(grid), interval=interval, repeated=tuple(repeated),
         gaps=gaps, marker_counts={FEATURES[c]: int(counts[c]) for c in np.flatnonzero(counts)},
@@ -526,55 +536,66 @@ def _gaps(minutes: np.ndarray, steps: np.ndarray, interval: int) -> tuple[tuple[
     return tuple(gaps), np.concatenate(inserted), np.concatenate(after)
 
 
-def _assemble(minutes: np.ndarray, values: np.ndarray, keep: np.ndarray | None, inserted: np.ndarray,
+def _assemble(minutes: np.ndarray, values: np.ndarray, source: np.ndarray | None, inserted: np.ndarray,
               after: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The grid of times and a new array of rows on it (the inserted rows still to fill), and where the kept rows went.
+    """The grid of times, the rows on it (the inserted ones still to fill), and where the inserted ones are.
 
-    ``minutes`` are the kept rows' times; ``after[j]`` is the kept row that
-    ``inserted[j]`` follows. The kept rows are copied in contiguous blocks,
-    once; with nothing dropped or inserted, ``values`` itself is returned.
+    ``minutes`` are the kept rows' times, ``source`` their rows in ``values``
+    (``None``: all rows), ``after[j]`` the kept row that ``inserted[j]``
+    follows. The kept rows are copied once, in blocks that are contiguous
+    both in the file and on the grid; with nothing dropped or inserted,
+    ``values`` itself is returned, not a copy.
     """
-    source = np.flatnonzero(keep) if keep is not None else None
     if source is None and not len(inserted):
-        return minutes, values, np.arange(len(minutes))
-    # where kept row k goes: k, plus the rows inserted before it
-    shift = np.zeros(len(minutes), dtype="int64")
-    np.add.at(shift, after + 1, 1)
-    kept = np.arange(len(minutes)) + np.cumsum(shift)
+        return minutes, values, np.zeros(0, dtype="int64")
     grid = np.empty(len(minutes) + len(inserted), dtype="int64")
-    grid[kept] = minutes
-    free = np.ones(len(grid), dtype=bool)
-    free[kept] = False
-    grid[free] = inserted  # in time order, as the gaps are
     out = np.empty((len(grid), values.shape[1]), dtype=values.dtype)
-    rows = source if source is not None else np.arange(len(minutes))
-    # blocks: runs of kept rows consecutive both in the file and on the grid
-    breaks = np.flatnonzero((np.diff(rows) != 1) | (np.diff(kept) != 1)) + 1
-    if len(breaks) < 10_000:
-        for block in np.split(np.arange(len(rows)), breaks):
-            out[kept[block[0]]:kept[block[-1]] + 1] = values[rows[block[0]]:rows[block[-1]] + 1]
-    else:  # pragma: no cover  (a file of many tiny blocks: index row by row)
-        out[kept] = values[rows]
-    return grid, out, kept
+    starts = np.flatnonzero(np.diff(source) != 1) + 1 if source is not None else np.zeros(0, dtype="int64")
+    points, ends = np.unique(after, return_index=True)  # kept rows followed by inserted ones
+    bounds = np.union1d(np.union1d(starts, points + 1), [0, len(minutes)])
+    if len(bounds) > 10_000:  # pragma: no cover  (thousands of blocks: index row by row instead)
+        kept = np.arange(len(minutes)) + np.searchsorted(after, np.arange(len(minutes)), side="left")
+        free = np.ones(len(grid), dtype=bool)
+        free[kept] = False
+        grid[kept], grid[free] = minutes, inserted
+        out[kept] = values[source] if source is not None else values
+        return grid, out, np.flatnonzero(free)
+    ends = np.append(ends[1:], len(after))  # inserted[ends[k - 1]:ends[k]] follow kept row points[k]
+    place, done = 0, 0  # next grid row to write; inserted rows written so far
+    slots = []
+    for begin, stop in zip(bounds[:-1], bounds[1:]):
+        first = source[begin] if source is not None else begin
+        grid[place:place + stop - begin] = minutes[begin:stop]
+        out[place:place + stop - begin] = values[first:first + stop - begin]
+        place += stop - begin
+        k = np.searchsorted(points, stop - 1)
+        if k < len(points) and points[k] == stop - 1:
+            more = ends[k] - done
+            grid[place:place + more] = inserted[done:ends[k]]
+            slots.append(np.arange(place, place + more))
+            place, done = place + more, ends[k]
+    return grid, out, np.concatenate(slots) if slots else np.zeros(0, dtype="int64")
 
 
-def _fill(path: Path, grid: np.ndarray, out: np.ndarray, kept: np.ndarray, marker: np.ndarray,
-          counts: np.ndarray) -> None:
+def _fill(path: Path, grid: np.ndarray, out: np.ndarray, inserted: np.ndarray, minutes: np.ndarray,
+          marker: np.ndarray | None, counts: np.ndarray) -> None:
     """Fill, in place, the inserted rows of ``out`` and its ``-9999`` cells, linear in time between valid readings.
 
-    The inserted rows of a column without ``-9999`` lie between two rows of
-    the file: interpolating between just those rows gives what
-    ``np.interp`` over the whole column gives. A column with ``-9999`` is
-    interpolated between its valid readings at its marked and inserted rows.
+    ``inserted`` are the rows of ``out`` to fill, ``minutes`` the times of
+    the file's kept rows, ``marker`` where they
+    hold ``-9999``. The inserted rows of a column without ``-9999`` lie
+    between two rows of the file: interpolating between just those rows
+    gives what ``np.interp`` over the whole column gives. A column with
+    ``-9999`` is interpolated between its valid readings at its marked and
+    inserted rows.
     """
-    inserted = np.ones(len(grid), dtype=bool)
-    inserted[kept] = False
-    inserted = np.flatnonzero(inserted)
     if len(inserted):
-        right = np.searchsorted(kept, inserted)  # the kept row after each inserted one, then the one before it
-        around = np.unique(np.concatenate([kept[right - 1], kept[right]]))
+        around = np.setdiff1d(np.union1d(inserted - 1, inserted + 1), inserted)  # the file's rows around them
         for col in np.flatnonzero(counts == 0):
             out[inserted, col] = np.interp(grid[inserted], grid[around], out[around, col])
+    if marker is None:
+        return
+    kept = np.searchsorted(grid, minutes)  # where the file's rows went
     for col in np.flatnonzero(counts):
         valid = ~marker[:, col]
         if not valid.any():
