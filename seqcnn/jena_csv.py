@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -188,10 +189,17 @@ class _Dialect:
         return [name if name in wanted else f"_{i}" for i, name in enumerate(self.header)]
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; an operating-system error is a :class:`~seqcnn.data.DataError` naming the path."""
+def _read_bytes(path: Path) -> bytes | mmap.mmap:
+    """The file's bytes, mapped (not copied); an operating-system error is a :class:`~seqcnn.data.DataError`.
+
+    The error names the path, what went wrong and what to do.
+    """
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            try:
+                return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            except ValueError:  # an empty file cannot be mapped
+                return b""
     except IsADirectoryError:
         raise data.DataError(f"{path} is a folder, not a CSV file. Point at the CSV file inside it.") from None
     except FileNotFoundError:
@@ -208,14 +216,16 @@ def _split_header(line: str, separator: str = ",") -> list[str]:
     return [name.strip() for name in next(csv.reader([line], delimiter=separator), [])]
 
 
-def _dialect(path: Path, raw: bytes) -> _Dialect:
+def _dialect(path: Path, raw: bytes | mmap.mmap) -> _Dialect:
     """Find the header, the separator and the decimal mark of a file's bytes, or say what is wrong."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:4096]:
         raise data.DataError(f"{path} is saved as UTF-16 (Excel's 'Unicode Text'), not as a CSV of text. Save it "
                              "again as 'CSV UTF-8 (comma delimited)' or 'CSV (comma delimited)'.")
-    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0  # Excel's UTF-8 byte order mark
-    ends = [i for i in (raw.find(b"\n", start), raw.find(b"\r", start)) if i >= 0]
-    end = min(ends, default=len(raw))
+    start = 3 if raw[:3] == b"\xef\xbb\xbf" else 0  # Excel's UTF-8 byte order mark
+    end = raw.find(b"\n", start)  # the header ends at the first LF, CR or CRLF (not scanning the file for a CR)
+    end = len(raw) if end < 0 else end
+    cr = raw.find(b"\r", start, end)
+    end = cr if cr >= 0 else end
     body = end + (2 if raw[end:end + 2] == b"\r\n" else 1)
     try:
         line = raw[start:end].decode("utf-8")
@@ -247,7 +257,7 @@ def _dialect(path: Path, raw: bytes) -> _Dialect:
     return _Dialect(header, separator, decimal, body, quoted=raw.find(b'"', body) >= 0)
 
 
-def _line_numbers(raw: bytes, dialect: _Dialect) -> np.ndarray:
+def _line_numbers(raw: bytes | mmap.mmap, dialect: _Dialect) -> np.ndarray:
     """The line of the file on which each data row stands (empty lines hold no row)."""
     lines = raw[dialect.body:].splitlines()
     return np.array([i for i, line in enumerate(lines) if line], dtype="int64") + 2
@@ -299,7 +309,7 @@ def read_csv(path: str | Path) -> Weather:
     path = Path(path)
     raw = _read_bytes(path)
     dialect = _dialect(path, raw)
-    if not raw[dialect.body:].strip():
+    if not re.compile(rb"\S").search(raw, dialect.body):
         raise data.DataError(f"{path} has a header but no data rows (0 rows found). Point at a complete file.")
     try:
         times, values = _read_fast(raw, dialect)
@@ -325,7 +335,7 @@ def read_csv(path: str | Path) -> Weather:
     return _clean(path, times, values, lambda: _line_numbers(raw, dialect))
 
 
-def _read_fast(raw: bytes, dialect: _Dialect) -> tuple[np.ndarray, np.ndarray]:
+def _read_fast(raw: bytes | mmap.mmap, dialect: _Dialect) -> tuple[np.ndarray, np.ndarray]:
     """Parse with pyarrow's multithreaded CSV reader; any bad cell raises ``ValueError``.
 
     The header was read already (it may be Latin-1): pyarrow reads the rows'
@@ -358,7 +368,7 @@ def _read_fast(raw: bytes, dialect: _Dialect) -> tuple[np.ndarray, np.ndarray]:
     return table.column(_TIME).to_numpy().astype("datetime64[m]"), values
 
 
-def _read_careful(path: Path, raw: bytes, dialect: _Dialect) -> tuple[np.ndarray, np.ndarray]:
+def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tuple[np.ndarray, np.ndarray]:
     """Parse with pandas, keeping text where a cell is not a number, to name the bad line."""
     import pandas as pd
 
@@ -448,7 +458,7 @@ def _clean(path: Path, times: np.ndarray, values: np.ndarray, lines: Callable[[]
     keep = source = None  # rows kept: all unless some repeat earlier ones
     repeated: list[tuple[np.datetime64, np.datetime64, int]] = []
     if (steps <= 0).any():
-        keep = _repeats(path, times, values, lines)
+        keep = _repeats(path, minutes, times, values, lines)
         dropped = np.flatnonzero(~keep)
         for run in np.split(dropped, np.flatnonzero(np.diff(dropped) > 1) + 1) if len(dropped) else []:
             repeated.append((times[run[0]], times[run[-1]], len(run)))
@@ -500,10 +510,12 @@ def _most_common(steps: np.ndarray) -> int:
     return int(found[np.argmax(counts)])
 
 
-def _repeats(path: Path, times: np.ndarray, values: np.ndarray, lines: Callable[[], np.ndarray]) -> np.ndarray:
+def _repeats(path: Path, minutes: np.ndarray, times: np.ndarray, values: np.ndarray,
+             lines: Callable[[], np.ndarray]) -> np.ndarray:
     """Which rows to keep: all but exact repeats of an earlier row; refuse a time with two different rows."""
-    order = np.argsort(times, kind="stable")  # equal times stay in file order
-    same = np.flatnonzero(times[order][1:] == times[order][:-1])  # order[k + 1] repeats the time of order[k]
+    order = np.argsort(minutes, kind="stable")  # equal times stay in file order
+    ordered = minutes[order]
+    same = np.flatnonzero(ordered[1:] == ordered[:-1])  # order[k + 1] repeats the time of order[k]
     # first of each run of equal times: runs of consecutive k in `same` share one
     starts = np.concatenate([[True], np.diff(same) > 1]) if len(same) else np.zeros(0, dtype=bool)
     first = order[same[np.maximum.accumulate(np.where(starts, np.arange(len(same)), 0))]]
