@@ -329,7 +329,7 @@ def read_csv(path: str | Path) -> Weather:
     if times.min() < np.datetime64("1900-01-01"):  # '01.01.09' reads as the year 9
         row = int(np.argmin(times))
         raise data.DataError(
-            f"{path}, line {_line_numbers(raw, dialect)[row]}: column {_TIME!r} reads as {str(times[row]).replace("T", " ")}, "
+            f"{path}, line {_line_numbers(raw, dialect)[row]}: column {_TIME!r} reads as {str(times[row]).replace('T', ' ')}, "
             f"before 1900: a two-digit year? Expected {_TIME_HELP}."
         )
     return _clean(path, times, values, lambda: _line_numbers(raw, dialect))
