@@ -252,8 +252,6 @@ def _dialect(path: Path, raw: bytes | mmap.mmap) -> _Dialect:
     cells = _split_header(first[0].decode("latin-1"), separator) if first else []
     columns = [header.index(name) for name in FEATURES]
     decimal = "," if any(re.fullmatch(r"-?\d*,\d+", cells[c]) for c in columns if c < len(cells)) else "."
-    if decimal == separator:  # pragma: no cover  (a ',' split never leaves a ',' inside a cell unquoted)
-        raise data.DataError(f"{path} uses ',' both between cells and in numbers. Save it with ';' between cells.")
     return _Dialect(header, separator, decimal, body, quoted=raw.find(b'"', body) >= 0)
 
 
@@ -369,9 +367,30 @@ def _read_fast(raw: bytes | mmap.mmap, dialect: _Dialect) -> tuple[np.ndarray, n
 
 
 def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tuple[np.ndarray, np.ndarray]:
-    """Parse with pandas, keeping text where a cell is not a number, to name the bad line."""
-    import pandas as pd
+    """Parse with pandas, keeping text where a cell is not a number, to name the bad line.
 
+    A row with more or fewer cells than the header is named first (pyarrow
+    reports its physical line).
+    """
+    import pandas as pd
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    uneven = []
+    pa_csv.read_csv(
+        pa.BufferReader(pa.py_buffer(raw)[dialect.body:]),
+        read_options=pa_csv.ReadOptions(column_names=dialect.names, use_threads=False),
+        parse_options=pa_csv.ParseOptions(delimiter=dialect.separator, invalid_row_handler=lambda row: uneven.append(
+            row) or "skip"),
+        convert_options=pa_csv.ConvertOptions(include_columns=[_TIME], column_types={_TIME: pa.binary()}),
+    )
+    if uneven:
+        row = uneven[0]  # row.number counts the rows, not the empty lines
+        raise data.DataError(
+            f"{path}, line {_line_numbers(raw, dialect)[row.number - 1]}: {row.actual_columns} cells where the header has {row.expected_columns}. "
+            f"A {dialect.separator!r} inside a cell (such as a decimal comma) splits it in two: quote that cell, or "
+            "save the file with another separator (';' if the numbers have decimal commas)."
+        )
     table = pd.read_csv(io.BytesIO(raw[dialect.body:]), sep=dialect.separator, names=dialect.names, header=None,
                         encoding="latin-1", usecols=[_TIME, *FEATURES], na_filter=False, dtype=str)
     lines = _line_numbers(raw, dialect)

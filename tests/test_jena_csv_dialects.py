@@ -216,3 +216,20 @@ def test_unreadable_file_is_refused(tmp_path, monkeypatch, error, words):
 
     monkeypatch.setattr("builtins.open", locked)
     assert f"cannot be read: {words}" in refused(path)
+
+
+def test_quoted_decimal_commas_between_commas(tmp_path):
+    reference = original(tmp_path)
+    rows = [[time] + [f'"{german(cell)}"' for cell in cells] for time, *cells in table(tmp_path)]
+    assert_same(jena_csv.read_csv(write(tmp_path / "libre_comma.csv", list(NAMES), rows)), reference)
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_unquoted_decimal_commas_between_commas_are_refused(tmp_path, blank):
+    original(tmp_path)
+    rows = table(tmp_path)
+    rows[3] = [rows[3][0]] + [german(cell) for cell in rows[3][1:]]  # line 5 (6 after an empty line)
+    if blank:
+        rows.insert(1, [""])
+    message = refused(write(tmp_path / "split.csv", list(NAMES), rows))
+    assert f"line {6 if blank else 5}: 29 cells where the header has 15. A ',' inside a cell" in message
