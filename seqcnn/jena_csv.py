@@ -387,7 +387,7 @@ def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tupl
     if uneven:
         row = uneven[0]  # row.number counts the rows, not the empty lines
         raise data.DataError(
-            f"{path}, line {_line_numbers(raw, dialect)[row.number - 1]}: {row.actual_columns} cells where the header has {row.expected_columns}. "
+            f"{path}, line {_line_numbers(raw, dialect)[row.number - 1] if row.number else '?'}: {row.actual_columns} cells where the header has {row.expected_columns}. "
             f"A {dialect.separator!r} inside a cell (such as a decimal comma) splits it in two: quote that cell, or "
             "save the file with another separator (';' if the numbers have decimal commas)."
         )
