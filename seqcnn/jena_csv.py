@@ -198,8 +198,8 @@ def _read_bytes(path: Path) -> bytes | mmap.mmap:
         with open(path, "rb") as file:
             try:
                 return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-            except ValueError:  # an empty file cannot be mapped
-                return b""
+            except (ValueError, OSError):  # an empty file, or one that cannot be mapped (a pipe): read it
+                return file.read()
     except IsADirectoryError:
         raise data.DataError(f"{path} is a folder, not a CSV file. Point at the CSV file inside it.") from None
     except FileNotFoundError:
@@ -306,6 +306,18 @@ def read_csv(path: str | Path) -> Weather:
     """
     path = Path(path)
     raw = _read_bytes(path)
+    try:
+        return _load(path, raw)
+    finally:
+        if isinstance(raw, mmap.mmap):
+            try:
+                raw.close()  # now, not when collected: an open map keeps the file busy on Windows
+            except BufferError:  # pyarrow still holds a view of it (an error's traceback): closed when collected
+                pass
+
+
+def _load(path: Path, raw: bytes | mmap.mmap) -> Weather:
+    """:func:`read_csv` of the file's bytes."""
     dialect = _dialect(path, raw)
     if not re.compile(rb"\S").search(raw, dialect.body):
         raise data.DataError(f"{path} has a header but no data rows (0 rows found). Point at a complete file.")
@@ -318,18 +330,16 @@ def read_csv(path: str | Path) -> Weather:
         if np.isfinite(values).all():  # pandas read what pyarrow refused: refuse it too, in pyarrow's words
             raise data.DataError(f"{path}: {error}. Fix the file, or save it again from a spreadsheet as CSV "
                                  "UTF-8.") from None
-    if not np.isfinite(values).all():  # "inf" and "nan" parse as numbers
-        row, col = np.argwhere(~np.isfinite(values))[0]
+        row, col = np.argwhere(~np.isfinite(values))[0]  # "inf" parses as a number
         raise data.DataError(
             f"{path}, line {_line_numbers(raw, dialect)[row]}: column {FEATURES[col]!r} holds {values[row, col]}, "
             "not a finite number. Fix or remove that line."
-        )
+        ) from None
     if times.min() < np.datetime64("1900-01-01"):  # '01.01.09' reads as the year 9
         row = int(np.argmin(times))
-        raise data.DataError(
-            f"{path}, line {_line_numbers(raw, dialect)[row]}: column {_TIME!r} reads as {str(times[row]).replace('T', ' ')}, "
-            f"before 1900: a two-digit year? Expected {_TIME_HELP}."
-        )
+        when = str(times[row]).replace("T", " ")
+        raise data.DataError(f"{path}, line {_line_numbers(raw, dialect)[row]}: column {_TIME!r} reads as {when}, "
+                             f"before 1900: a two-digit year? Expected {_TIME_HELP}.")
     return _clean(path, times, values, lambda: _line_numbers(raw, dialect))
 
 
