@@ -248,10 +248,12 @@ def _dialect(path: Path, raw: bytes | mmap.mmap) -> _Dialect:
     if twice:
         raise data.DataError(f"{path} has the column(s) {', '.join(repr(t) for t in twice)} more than once: "
                              "which one to read is not clear. Remove the extra column(s).")
-    first = raw[body:body + 4096].lstrip(b"\r\n").splitlines()[:1]
-    cells = _split_header(first[0].decode("latin-1"), separator) if first else []
+    sample = raw[body:body + 8192].splitlines()  # the first rows (the last one maybe cut short: left out)
+    rows = csv.reader([line.decode("latin-1") for line in sample[:-1 if len(raw) > body + 8192 else None] if line],
+                      delimiter=separator)
     columns = [header.index(name) for name in FEATURES]
-    decimal = "," if any(re.fullmatch(r"-?\d*,\d+", cells[c]) for c in columns if c < len(cells)) else "."
+    comma = re.compile(r"\s*-?\d*,\d+\s*")  # a number with a decimal comma
+    decimal = "," if any(comma.fullmatch(cells[c]) for cells in rows for c in columns if c < len(cells)) else "."
     return _Dialect(header, separator, decimal, body, quoted=raw.find(b'"', body) >= 0)
 
 

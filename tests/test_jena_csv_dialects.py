@@ -80,6 +80,19 @@ def test_excel_german_semicolons_decimal_commas_dates_without_seconds(tmp_path):
     assert_same(jena_csv.read_csv(path), reference)
 
 
+def test_decimal_commas_found_beyond_the_first_row(tmp_path):
+    reference = original(tmp_path)
+    rows = [[time] + [german(cell) for cell in cells] for time, *cells in table(tmp_path)]
+    rows[0] = [rows[0][0]] + ["0"] * 14  # whole numbers: the same in any locale
+    reference.values[0] = 0
+    assert_same(jena_csv.read_csv(write(tmp_path / "first_whole.csv", list(NAMES), rows, sep=";")), reference)
+
+
+def test_tab_separated(tmp_path):
+    reference = original(tmp_path)
+    assert_same(jena_csv.read_csv(write(tmp_path / "excel.txt", list(NAMES), table(tmp_path), sep="\t")), reference)
+
+
 def test_excel_iso_dates(tmp_path):
     reference = original(tmp_path)
     rows = [[iso(time)] + cells for time, *cells in table(tmp_path)]
