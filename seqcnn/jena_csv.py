@@ -414,7 +414,7 @@ def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tupl
             bad |= cells.str.contains(".", regex=False)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            mark = " with a decimal comma, as the file's first row has it" if dialect.decimal == "," else ""
+            mark = " with a decimal comma, as the file's first rows have them" if dialect.decimal == "," else ""
             raise data.DataError(
                 f"{path}, line {lines[row]}: column {name!r} holds {cells.iloc[row]!r}, "
                 f"not a number{mark}. Fix or remove that line."
