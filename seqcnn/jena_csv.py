@@ -399,9 +399,11 @@ def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tupl
     if uneven:
         row = uneven[0]  # row.number counts the rows, not the empty lines
         raise data.DataError(
-            f"{path}, line {_line_numbers(raw, dialect)[row.number - 1] if row.number else '?'}: {row.actual_columns} cells where the header has {row.expected_columns}. "
-            f"A {dialect.separator!r} inside a cell (such as a decimal comma) splits it in two: quote that cell, or "
-            "save the file with another separator (';' if the numbers have decimal commas)."
+            f"{path}, line {_line_numbers(raw, dialect)[row.number - 1] if row.number else '?'}: "
+            f"{row.actual_columns} cells where the header has {row.expected_columns}. A row needs one cell per column: "
+            f"a {dialect.separator!r} inside an unquoted cell (such as a decimal comma) splits it, an unclosed '\"' "
+            "joins cells, a row cut short lacks some. Fix that line, or save the file again with ';' between cells "
+            "if its numbers have decimal commas."
         )
     table = pd.read_csv(io.BytesIO(raw[dialect.body:]), sep=dialect.separator, names=dialect.names, header=None,
                         encoding="latin-1", usecols=[_TIME, *FEATURES], na_filter=False, dtype=str)
@@ -421,8 +423,11 @@ def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tupl
             )
     cells = table[_TIME]
     times = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
+    iso = cells.str.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}(:\d{2}(:\d{2})?)?)?")  # what pyarrow takes as ISO
     for time_format in TIME_FORMATS:
-        times = times.fillna(pd.to_datetime(cells, format=time_format, errors="coerce"))
+        parsed = pd.to_datetime(cells.where(iso) if time_format == "ISO8601" else cells, format=time_format,
+                                errors="coerce")
+        times = times.fillna(parsed)
     if times.isna().any():
         row = int(np.flatnonzero(times.isna())[0])
         raise data.DataError(

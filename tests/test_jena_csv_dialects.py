@@ -193,13 +193,13 @@ def test_semicolons_in_header_only_name_what_is_missing(tmp_path):
     assert "lacks the column(s) 'p (mbar)'" in message and "separated by ',' or ';'" in message
 
 
-def test_what_pandas_reads_but_pyarrow_refuses_is_refused(tmp_path):
+def test_milliseconds_are_refused_naming_the_line(tmp_path):
     original(tmp_path)
     rows = table(tmp_path)
     rows[2][0] += ".000"  # milliseconds: pandas' ISO parser would take them, pyarrow does not
     rows[2][0] = iso(rows[2][0])
     message = refused(write(tmp_path / "ms.csv", list(NAMES), rows))
-    assert "CSV conversion error to timestamp" in message and "save it again" in message
+    assert "line 4: column 'Date Time' holds '2009-01-01 00:20:00.000', not a time like" in message
 
 
 def test_empty_file_is_refused(tmp_path):
@@ -245,4 +245,39 @@ def test_unquoted_decimal_commas_between_commas_are_refused(tmp_path, blank):
     if blank:
         rows.insert(1, [""])
     message = refused(write(tmp_path / "split.csv", list(NAMES), rows))
-    assert f"line {6 if blank else 5}: 29 cells where the header has 15. A ',' inside a cell" in message
+    assert f"line {6 if blank else 5}: 29 cells where the header has 15. A row needs one cell per column: a ',' " \
+           "inside an unquoted cell (such as a decimal comma) splits it" in message
+
+
+def test_unclosed_quote_is_refused(tmp_path):
+    original(tmp_path)
+    rows = table(tmp_path)
+    rows[2][0] = '"' + rows[2][0]
+    assert "line 4: 1 cells where the header has 15" in refused(write(tmp_path / "quote.csv", list(NAMES), rows))
+
+
+@pytest.mark.parametrize("time", ["2009-01-01T00:20:00Z", "2009-01-01 00:20:00+01:00"])
+def test_time_zones_are_refused(tmp_path, time):
+    original(tmp_path)
+    rows = table(tmp_path)
+    rows[2][0] = time
+    assert f"line 4: column 'Date Time' holds {time!r}, not a time like" in refused(
+        write(tmp_path / "zone.csv", list(NAMES), rows))
+
+
+def test_date_alone_is_midnight(tmp_path):
+    reference = original(tmp_path)
+    rows = table(tmp_path)
+    rows[0][0] = "2009-01-01"
+    assert_same(jena_csv.read_csv(write(tmp_path / "date.csv", list(NAMES), rows)), reference)
+
+
+def test_what_pyarrow_refuses_is_refused_even_if_pandas_reads_it(tmp_path, monkeypatch):
+    path = keras_csv(tmp_path / "k.csv")
+
+    def refuse(raw, dialect):
+        raise ValueError("In CSV column #3: something pyarrow does not take")
+
+    monkeypatch.setattr(jena_csv, "_read_fast", refuse)
+    message = refused(path)
+    assert "something pyarrow does not take. Fix the file, or save it again from a spreadsheet as CSV UTF-8" in message
