@@ -170,6 +170,9 @@ _TIME_HELP = ("a time like '01.01.2009 00:10:00' (day.month.year hour:minute:sec
               "out) or '2009-01-01 00:10:00' (ISO 8601). If a spreadsheet changed the dates, format that column "
               "as DD.MM.YYYY hh:mm:ss (in German: TT.MM.JJJJ hh:mm:ss) and save again, or remove that line")
 _SEPARATORS = (",", ";", "\t")
+# Map files read-only; on Linux, with all pages read in at once (faster than a page fault per 4 KiB).
+_MAP = ({"flags": mmap.MAP_SHARED | mmap.MAP_POPULATE, "prot": mmap.PROT_READ} if hasattr(mmap, "MAP_POPULATE")
+        else {"access": mmap.ACCESS_READ})
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,7 @@ def _read_bytes(path: Path) -> bytes | mmap.mmap:
     try:
         with open(path, "rb") as file:
             try:
-                return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+                return mmap.mmap(file.fileno(), 0, **_MAP)
             except (ValueError, OSError):  # an empty file, or one that cannot be mapped (a pipe): read it
                 return file.read()
     except IsADirectoryError:
