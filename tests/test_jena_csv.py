@@ -81,16 +81,30 @@ def test_non_numeric_cell_names_the_line(tmp_path, bad):
 def test_bad_time_names_the_line(tmp_path):
     path = keras_csv(tmp_path / "bad_time.csv")
     lines = path.read_text().splitlines()
-    lines[3] = "2009-01-01 00:30:00" + lines[3][len("01.01.2009 00:30:00"):]
+    lines[3] = "1/1/2009 0:30" + lines[3][len("01.01.2009 00:30:00"):]  # US order: 1/2 could be 1 Feb or 2 Jan
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(data.DataError, match=f"line 4: column 'Date Time' holds '2009-01-01 00:30:00', not a time"):
+    with pytest.raises(data.DataError) as err:
         jena_csv.read_csv(path)
+    print(err.value)
+    assert f"{path}, line 4: column 'Date Time' holds '1/1/2009 0:30', not a time like '01.01.2009 00:10:00'" in str(
+        err.value)
+    assert "format that column as DD.MM.YYYY hh:mm:ss" in str(err.value)
 
 
-def test_fast_and_careful_parsers_agree(tmp_path):
-    path = roof_csv(tmp_path / "r.csv")
-    header = jena_csv._split_header(path.read_text(encoding="latin-1").splitlines()[0])
-    fast, careful = jena_csv._read_fast(path, header), jena_csv._read_careful(path)
+def german_csv(path: Path) -> Path:
+    """The Keras-format file as Excel saves it in a German locale: ';' between cells, decimal commas."""
+    lines = keras_csv(path).read_text().splitlines()
+    path.write_text("\n".join([lines[0].replace(",", ";")] + [line.replace(",", ";").replace(".5", ",5")
+                                                              for line in lines[1:]]) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("path_maker", [roof_csv, keras_csv, german_csv])
+def test_fast_and_careful_parsers_agree(tmp_path, path_maker):
+    path = path_maker(tmp_path / "r.csv")
+    raw = path.read_bytes()
+    dialect = jena_csv._dialect(path, raw)
+    fast, careful = jena_csv._read_fast(raw, dialect), jena_csv._read_careful(path, raw, dialect)
     np.testing.assert_array_equal(fast[0], careful[0])
     np.testing.assert_array_equal(fast[1], careful[1])
     assert fast[1].flags.c_contiguous and careful[1].flags.c_contiguous
@@ -225,3 +239,66 @@ def test_single_row(tmp_path):
 def test_jena_reexports_the_reader():
     assert jena.read_csv is jena_csv.read_csv and jena.Weather is jena_csv.Weather
     assert jena.FEATURES is jena_csv.FEATURES and jena.LoadReport is jena_csv.LoadReport
+
+
+def reference_clean(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The plain way to clean: drop repeats, put the rows on the grid, ``np.interp`` every column over every row."""
+    minutes = times.astype("int64")
+    _, first = np.unique(minutes, return_index=True)
+    minutes, values = minutes[np.sort(first)], values[np.sort(first)]
+    steps = np.diff(minutes)
+    interval = jena_csv._most_common(steps)
+    grid = [minutes[:1]]
+    for i, step in enumerate(steps):
+        missing = -(-int(step) // interval) - 1
+        if 0 < missing <= jena_csv.MAX_FILL:
+            grid.append(np.arange(minutes[i] + interval, minutes[i + 1], interval))
+        grid.append(minutes[i + 1:i + 2])
+    grid = np.concatenate(grid)
+    out = np.empty((len(grid), values.shape[1]), dtype=values.dtype)
+    for col in range(values.shape[1]):
+        valid = values[:, col] != jena_csv.MISSING
+        out[:, col] = np.interp(grid, minutes[valid], values[valid, col])
+    return grid.astype("datetime64[m]"), out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_clean_agrees_with_interpolating_everything(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    steps = rng.choice([10, 10, 10, 10, 20, 30, 70, 80, 200], size=n)  # short and long gaps
+    minutes = np.cumsum(steps) + 20_000_000
+    values = rng.normal(size=(n, 14)).astype("float32")
+    for col in rng.choice(14, size=seed % 4, replace=False):  # some columns with -9999, some at the ends
+        values[rng.choice(n, size=rng.integers(1, 30), replace=False), col] = jena_csv.MISSING
+        values[0 if seed % 2 else -1, col] = jena_csv.MISSING
+    copies = np.sort(rng.choice(n, size=seed * 3, replace=False))
+    order = np.sort(np.concatenate([np.arange(n), copies]))  # repeated rows right after the originals
+    times, rows = minutes[order].astype("datetime64[m]"), values[order]
+    before = rows.copy()
+    weather = jena_csv.clean(Path("random.csv"), times, rows)
+    grid, expected = reference_clean(times, rows)
+    np.testing.assert_array_equal(weather.times, grid)
+    np.testing.assert_array_equal(weather.values, expected)
+    np.testing.assert_array_equal(rows, before)  # the caller's array is not changed
+    assert weather.report.dropped == len(copies) and weather.report.rows_read == len(order)
+    assert not np.any(weather.values == jena_csv.MISSING) and weather.values.flags.c_contiguous
+
+
+def test_clean_file_without_anything_to_do_is_not_copied():
+    times = (np.arange(5) * 10).astype("datetime64[m]")
+    values = np.ones((5, 14), dtype="float32")
+    assert jena_csv.clean(Path("ok.csv"), times, values).values is values
+
+
+def test_clean_names_the_lines_of_a_conflict():
+    times = np.array([0, 10, 10], dtype="int64").astype("datetime64[m]")
+    values = np.array([[1.0], [2.0], [3.0]], dtype="float32")
+    with pytest.raises(data.DataError, match="x.csv, lines 3 and 4: two different rows for the same time"):
+        jena_csv.clean(Path("x.csv"), times, values)
+
+
+@pytest.mark.parametrize("steps, interval", [([1440] * 3 + [10] * 2, 1440), ([2880] * 3 + [10] * 2 + [1440], 2880),
+                                             ([2880, 2880, 10, 10], 10), ([10, 20, 20, 10], 10), ([], 10)])
+def test_most_common_step(steps, interval):
+    assert jena_csv._most_common(np.array(steps, dtype="int64")) == interval
