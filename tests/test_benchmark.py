@@ -79,8 +79,10 @@ def test_copy_rate_counts_the_bytes_copied(monkeypatch):
 
 def test_run_and_report(tmp_path, capsys):
     path = write_roof_csv(tmp_path / "w.csv")
-    results = benchmark.run(path, batches=5, batch_size=64, lookback=240, step=6, delay=24, repeat=3)
-    assert results.windows == 5 * 64 and results.window_bytes == 40 * 14 * 4
+    # Enough windows and runs that the best of them is the code's speed, not a pause of a busy machine
+    # (5 batches, best of 3, once measured 0.86x under a load average of 8: a millisecond is one time slice).
+    results = benchmark.run(path, batches=20, batch_size=64, lookback=240, step=6, delay=24, repeat=7)
+    assert results.windows == 20 * 64 and results.window_bytes == 40 * 14 * 4
     assert results.file_bytes == path.stat().st_size
     for task, methods in benchmark.METHODS.items():
         assert set(results.seconds[task]) == set(methods)
@@ -90,7 +92,7 @@ def test_run_and_report(tmp_path, capsys):
     assert set(results.copy) == {"cutter", "numpy"} and 0 < results.copy_fraction
     assert set(benchmark.meets_targets(results)) == set(benchmark.TARGETS)
     table = benchmark.format_table(results)
-    assert table.count("\n") == 7 and "| load the CSV" in table and "| cut 320 windows | Keras |" in table
+    assert table.count("\n") == 7 and "| load the CSV" in table and "| cut 1,280 windows | Keras |" in table
     assert "memory-copy rate" in benchmark.format_copy(results)
     with pytest.raises(ValueError, match="fewer than the 50 batches of 128"):
         benchmark.run(path, batches=50, lookback=240, step=6, delay=24, repeat=1)
