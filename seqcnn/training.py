@@ -245,3 +245,54 @@ def fit(model, x, y=None, *, epochs: int, verbose_log: bool = True, **kwargs) ->
                  f"{parts['training steps']:.1f} s (of which about {parts['first-epoch extra (tracing)']:.1f} s "
                  f"tracing in epoch 1), validation {parts['validation']:.1f} s")
     return run
+
+
+def interleaved_step_seconds(models: dict, x, y, rounds: int = 10) -> dict[str, float]:
+    """Median seconds of one training step of each model, measured in turns.
+
+    Timing one model's epochs and then another's compares them at two
+    different moments: if another program takes a core during one of them,
+    the ratio says more about the machine than about the models. Here the
+    models take turns, one step each, ``rounds`` times, so whatever else the
+    machine does falls on all of them alike. Each model is copied (same
+    architecture and weights, a fresh optimizer of the same kind and learning
+    rate, the same loss), so the trained models are left as they are.
+
+    Parameters
+    ----------
+    models : dict
+        Name to compiled ``keras.Model``.
+    x, y
+        One batch, shaped for every model.
+    rounds : int, default 10
+        Timed steps per model (after one untimed step that traces it).
+
+    Returns
+    -------
+    dict
+        Name to median seconds per step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> small = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    >>> small.compile(optimizer="rmsprop", loss="mae")
+    >>> seconds = interleaved_step_seconds({"a": small, "b": small}, np.zeros((8, 4)), np.zeros(8), rounds=3)
+    >>> sorted(seconds), all(s > 0 for s in seconds.values())
+    (['a', 'b'], True)
+    """
+    copies = {}
+    for name, model in models.items():
+        twin = keras.models.clone_model(model)
+        twin.set_weights(model.get_weights())
+        optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
+        twin.compile(optimizer=optimizer, loss=model.loss)
+        twin.train_on_batch(x, y)  # traces the step
+        copies[name] = twin
+    seconds: dict[str, list[float]] = {name: [] for name in copies}
+    for _ in range(rounds):
+        for name, twin in copies.items():
+            start = time.perf_counter()
+            twin.train_on_batch(x, y)
+            seconds[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in seconds.items()}

@@ -140,3 +140,21 @@ def test_epoch_log_ignores_evaluate_outside_fit_and_fills_epochs_without_validat
     log.on_epoch_end(0, {"loss": 1.0})
     assert log.validation_seconds == [0.0]
     assert training.Run({}, [3.0], [0.0]).breakdown()["first-epoch extra (tracing)"] == 0.0
+
+
+def test_interleaved_step_seconds_times_copies_in_turns(keras):
+    from seqcnn import training
+
+    def dense(width):
+        model = keras.Sequential([keras.Input((256,)), keras.layers.Dense(width), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss="mae")
+        return model
+
+    small, large = dense(4), dense(2048)
+    before = [w.copy() for w in large.get_weights()]
+    x, y = np.ones((256, 256), "float32"), np.zeros(256, "float32")
+    seconds = training.interleaved_step_seconds({"small": small, "large": large}, x, y, rounds=5)
+    # 512 times the multiply-adds of the first layer: the large model's step is clearly slower.
+    assert seconds["large"] > 2 * seconds["small"], seconds
+    # The models themselves are not trained by the measurement.
+    assert all(np.array_equal(a, b) for a, b in zip(before, large.get_weights()))
