@@ -349,6 +349,9 @@ class WindowBatches(keras.utils.PyDataset):
         Seed of the row draws (plus ``SEQCNN_SEED_OFFSET``, see :mod:`seqcnn.runtime`).
     relative : bool, default False
         Forecast the change instead of the level (see :func:`windows`).
+    workers : int, default 2
+        Threads that prepare batches ahead of the model (Keras' ``PyDataset``
+        workers); the batches are the same with any number.
 
     Examples
     --------
@@ -359,8 +362,11 @@ class WindowBatches(keras.utils.PyDataset):
     """
 
     def __init__(self, values, rows, lookback, step, delay, batch_size=128, shuffle=False, steps=None, seed=0,
-                 relative=False):
-        super().__init__()
+                 relative=False, workers=2):
+        # Threads that cut the next batches while the model trains on this one. The batches and their
+        # order are the same with any number (each is a function of its index; an epoch's rows are
+        # drawn before it starts), so the numbers are too; two overlap the cutting with the training.
+        super().__init__(workers=workers, use_multiprocessing=False)
         if shuffle and not steps:
             raise ValueError("steps (batches per epoch) is required with shuffle=True")
         self.values, self.rows = values, np.asarray(rows)

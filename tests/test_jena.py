@@ -188,6 +188,12 @@ def test_fit_forecaster_is_reproducible(series):
     runs = [jena.fit_forecaster(models.jena_convnet, splits, epochs=2, verbose_log=False)[1] for _ in range(2)]
     assert runs[0].history == runs[1].history
     assert runs[0].history["loss"][1] != runs[0].history["loss"][0]
+    # Batches cut ahead by two threads (the default) or in the training loop itself: the same numbers.
+    assert splits.train.workers == 2
+    for part in splits:
+        part.workers = 1
+    alone = jena.fit_forecaster(models.jena_convnet, splits, epochs=2, verbose_log=False)[1]
+    assert alone.history == runs[0].history
 
 
 def test_too_few_rows_name_the_file_the_rows_found_and_needed(tmp_path):
