@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gettext
+import json
 import re
 import subprocess
 import sys
@@ -119,13 +120,15 @@ class DocumentReport:
     missing: list[str] = field(default_factory=list)
     """Messages of the English text that the catalog does not have (run `update`)."""
     inconsistent: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    """What the translated page would show of the run in English (_ext/edition_outputs.py)."""
     catalog_exists: bool = True
 
     @property
     def ok(self) -> bool:
         """Complete, nothing fuzzy, every translation keeps its message's markup."""
         return (self.catalog_exists or not self.messages) and not (
-            self.fuzzy or self.untranslated or self.missing or self.inconsistent
+            self.fuzzy or self.untranslated or self.missing or self.inconsistent or self.outputs
         )
 
     def problems(self, limit: int = 5) -> list[str]:
@@ -138,6 +141,7 @@ class DocumentReport:
             ("untranslated", self.untranslated),
             ("fuzzy (English changed: revise, then remove the fuzzy flag)", self.fuzzy),
             ("markup differs from the English", self.inconsistent),
+            ("outputs in English (figures, glued values, table labels)", self.outputs),
         ]:
             if items:
                 quoted = "; ".join(_short(item) for item in items[:limit])
@@ -331,7 +335,25 @@ def document_report(document: str, language: str, pot: Path | None, repo: Path =
             report.inconsistent.extend(
                 f"{problem} in {_short(msgid, 60)}" for problem in markup_problems(msgid, message.string)
             )
+    notebook = repo / f"{document}.ipynb"
+    if notebook.is_file():
+        report.outputs = _edition_outputs().output_problems(
+            json.loads(notebook.read_text(encoding="utf-8")), language, ROOT_LANGUAGE,
+            *_edition_outputs().page_catalogs(repo, [LOCALES], language, document),
+        )
     return report
+
+
+ROOT_LANGUAGE = "en"
+
+
+@functools.lru_cache
+def _edition_outputs():
+    """_ext/edition_outputs.py: what a translated edition shows of the run."""
+    sys.path.insert(0, str(REPO / "_ext"))
+    import edition_outputs
+
+    return edition_outputs
 
 
 def reports(language: str, pot_dir: Path | None, repo: Path = REPO) -> list[DocumentReport]:
