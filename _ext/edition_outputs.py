@@ -28,35 +28,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from seqcnn.languages import METADATA_KEY, labels as read_labels, read_catalog, translate
+from seqcnn.languages import METADATA_KEY, english_words, labels as read_labels, read_catalog, translate
 
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9_#+'-]*")
-ALLOWED_WORDS = frozenset({
-    "Conv1D", "MaxPooling1D", "GlobalMaxPooling1D", "GRU", "LSTM", "Dense", "Embedding", "MAE", "Keras",
-    "TensorFlow", "numpy", "pandas", "seqcnn", "DLwP", "IMDB", "Jena", "Python", "CPU", "degC", "ms",
-})
-"""Words that an edition in another language shows as they are: names of code, models, data sets
-and units (with acronyms, words holding a digit or ``_``, and single letters)."""
-MATH = re.compile(r"\$[^$]*\$")
 TABLE_CELL = re.compile(r"(<t[hd]\b[^>]*>)(.*?)(</t[hd]>)", re.DOTALL)
-
-
-def english_words(text: str) -> list[str]:
-    """The English words of ``text`` that another edition may not show (see ``ALLOWED_WORDS``).
-
-    >>> english_words("最佳验证 MAE（°C），Conv1D + GRU，种子 42")
-    []
-    >>> english_words("Conv1D (2020 notes), seed 42")
-    ['notes', 'seed']
-    >>> english_words(r"$\\mathdefault{10^{2}}$ 步, x_1, T (degC)")
-    []
-    """
-    words = WORD.findall(MATH.sub(" ", text))
-    return [
-        word for word in words
-        if not (len(word) == 1 or word in ALLOWED_WORDS or word.isupper()
-                or any(c.isdigit() or c == "_" for c in word))
-    ]
 
 
 def _text(value: Any) -> str:

@@ -43,7 +43,37 @@ CJK_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
 PLACEHOLDER = "{}"
 """In a label catalog, stands for any text (a number, a name) that is kept or translated itself."""
 
-__all__ = ["glue_choice", "read_catalog", "labels", "translate", "cjk_font", "figure_png", "show"]
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9_#+'-]*")
+ALLOWED_WORDS = frozenset({
+    "Conv1D", "MaxPooling1D", "GlobalMaxPooling1D", "GRU", "LSTM", "Dense", "Embedding", "MAE", "Keras",
+    "TensorFlow", "numpy", "pandas", "seqcnn", "DLwP", "IMDB", "Jena", "Python", "CPU", "degC", "ms",
+})
+"""Words that an edition in another language shows as they are: names of code, models, data sets
+and units (with acronyms, words holding a digit or ``_``, and single letters)."""
+MATH = re.compile(r"\$[^$]*\$")
+
+
+def english_words(text: str) -> list[str]:
+    """The English words of ``text`` that another edition may not show (see ``ALLOWED_WORDS``).
+
+    Examples
+    --------
+    >>> english_words("最佳验证 MAE（°C），Conv1D + GRU，种子 42")
+    []
+    >>> english_words("Conv1D (2020 notes), seed 42")
+    ['notes', 'seed']
+    >>> english_words(r"$\\mathdefault{10^{2}}$ 步, x_1, T (degC)")
+    []
+    """
+    words = WORD.findall(MATH.sub(" ", text))
+    return [
+        word for word in words
+        if not (len(word) == 1 or word in ALLOWED_WORDS or word.isupper()
+                or any(c.isdigit() or c == "_" for c in word))
+    ]
+
+
+__all__ = ["english_words", "glue_choice", "read_catalog", "labels", "translate", "cjk_font", "figure_png", "show"]
 
 
 def glue_choice(name: str, value: Any, choices: Mapping[Any, str], display: bool = False) -> str:
@@ -270,7 +300,7 @@ def translate_figure(fig: Any, catalog: Mapping[str, str], font: str) -> dict[st
     def words(text: str) -> str:
         found = translate(text, catalog)
         if found is None:
-            if text not in untranslated:
+            if english_words(text) and text not in untranslated:
                 untranslated.append(text)
             return text
         if found != text:
