@@ -51,6 +51,8 @@ ALLOWED_WORDS = frozenset({
 """Words that an edition in another language shows as they are: names of code, models, data sets
 and units (with acronyms, words holding a digit or ``_``, and single letters)."""
 MATH = re.compile(r"\$[^$]*\$")
+CODE = re.compile(r"\b[A-Za-z_]\w*\([^()]*\)")
+"""A call, ``Conv1D(kernel_size=3, padding="same")``: code, shown as it is."""
 
 
 def english_words(text: str) -> list[str]:
@@ -64,8 +66,10 @@ def english_words(text: str) -> list[str]:
     ['notes', 'seed']
     >>> english_words(r"$\\mathdefault{10^{2}}$ 步, x_1, T (degC)")
     []
+    >>> english_words('Conv1D(kernel_size=3, padding="same")：12 个输入步')
+    []
     """
-    words = WORD.findall(MATH.sub(" ", text))
+    words = WORD.findall(CODE.sub(" ", MATH.sub(" ", text)))
     return [
         word for word in words
         if not (len(word) == 1 or word in ALLOWED_WORDS or word.isupper()
