@@ -138,7 +138,9 @@ def rewrite_notebook(
                     if mime in data and _is_table(mime, _text(data[mime])):
                         data[mime] = _translate_table(mime, _text(data[mime]), labels)
     if extract and phrases:
-        notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "\n\n".join(phrases)})
+        notebook["cells"].append(
+            {"cell_type": "markdown", "id": "seqcnn-glued-choices", "metadata": {}, "source": "\n\n".join(phrases)}
+        )
     return notebook
 
 
