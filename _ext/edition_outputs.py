@@ -71,11 +71,32 @@ def translate_markdown_table(text: str, catalog: Mapping[str, str]) -> str:
     """
     lines = []
     for line in text.split("\n"):
-        if line.startswith("|") and not re.fullmatch(r"[|\s:-]+", line):
-            cells = line.strip().strip("|").split("|")
-            line = "|" + "|".join(translate(c, catalog) or c for c in cells) + "|"
+        if _is_row(line):
+            line = "|" + "|".join(translate(c, catalog) or c for c in _cells(line)) + "|"
         lines.append(line)
     return "\n".join(lines)
+
+
+def _is_row(line: str) -> bool:
+    """A row of a Markdown table (not its separator row)."""
+    return line.startswith("|") and not re.fullmatch(r"[|\s:-]+", line)
+
+
+def _cells(line: str) -> list[str]:
+    return line.strip().strip("|").split("|")
+
+
+def table_labels(mime: str, text: str) -> list[str]:
+    """The texts of the cells of an html or Markdown table output, each once.
+
+    >>> table_labels("text/markdown", "| a | b |\\n| --- | --- |\\n| c | a |")
+    ['a', 'b', 'c']
+    """
+    if mime == "text/html":
+        cells = [html.unescape(m[2]) for m in TABLE_CELL.finditer(text) if "<" not in m[2]]
+    else:
+        cells = [cell for line in text.split("\n") if _is_row(line) for cell in _cells(line)]
+    return list(dict.fromkeys(cell.strip() for cell in cells))
 
 
 def _is_table(mime: str, text: str) -> bool:
@@ -219,13 +240,7 @@ def output_problems(
             for mime in ("text/html", "text/markdown"):
                 text = _text(data.get(mime, ""))
                 if mime in data and _is_table(mime, text):
-                    cells = (
-                        [html.unescape(m[2]) for m in TABLE_CELL.finditer(text) if "<" not in m[2]]
-                        if mime == "text/html"
-                        else [c for line in text.split("\n") if line.startswith("|")
-                              and not re.fullmatch(r"[|\s:-]+", line) for c in line.strip().strip("|").split("|")]
-                    )
-                    for label in dict.fromkeys(c.strip() for c in cells):
+                    for label in table_labels(mime, text):
                         if english(translate(label, labels) or label):
                             problems.append(
                                 f"table label {label!r} is not translated: add it to locales/{language}/outputs.po"

@@ -91,8 +91,9 @@ def test_zh_theme_words_are_chinese(open_tab: Callable[[], Tab]) -> None:
     assert subtitles == ["上一页", "下一页"], subtitles
     placeholder = tab.page.get_attribute(".bd-search input[name=q]", "placeholder") or ""
     assert CJK.search(placeholder), f"search field placeholder {placeholder!r}"
-    pdf = tab.page.locator("a.download-book-pdf-button")
-    words = f"{pdf.text_content()} {pdf.get_attribute('title')}".strip()
+    pdf = tab.page.locator("a.btn-download-book-pdf-button")
+    title = pdf.get_attribute("data-bs-original-title") or pdf.get_attribute("title") or ""
+    words = f"{pdf.text_content()} {title}".strip()
     assert CJK.search(words) and not english_words(words.replace(".pdf", "")), (
         f"the download menu's PDF entry is not Chinese: {words!r}"
     )
