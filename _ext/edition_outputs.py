@@ -207,7 +207,10 @@ def output_problems(
             if meta.get("language") != language:
                 continue
             for text in meta.get("untranslated", []):
-                problems.append(f"figure label {text!r} is not translated: add it to locales/{language}/outputs.po")
+                problems.append(
+                    f"figure label {text!r} is not translated: add it to locales/{language}/outputs.po, then "
+                    "execute the chapter again (python -m seqcnn.notebooks --all chapters/NN_name.md)"
+                )
             for problem in meta.get("problems", []):
                 problems.append(f"a figure in {language} was drawn with a problem: {problem}")
             for text in meta.get("texts", []):
