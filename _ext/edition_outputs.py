@@ -279,7 +279,18 @@ def _read_notebook(app: Any, docname: str, source: list[str]) -> None:
     source[0] = json.dumps(rewrite_notebook(notebook, language, root, labels, messages, extract=extract))
 
 
+TEMPLATES = Path(__file__).resolve().parent / "edition_templates"
+"""Theme components whose words (a title, an aria-label) the theme does not translate, made
+translatable: ``tools/translations.py update`` adds them to ``sphinx.po``."""
+
+
+def _add_templates(app: Any, config: Any) -> None:
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(TEMPLATES)]
+
+
 def setup(app: Any) -> dict[str, Any]:
-    """Connect the notebook rewriting to ``source-read``."""
+    """Connect the notebook rewriting to ``source-read``; the translatable theme components."""
     app.connect("source-read", _read_notebook)
+    app.connect("config-inited", _add_templates)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -97,6 +97,14 @@ def test_zh_theme_words_are_chinese(open_tab: Callable[[], Tab]) -> None:
     assert CJK.search(words) and not english_words(words.replace(".pdf", "")), (
         f"the download menu's PDF entry is not Chinese: {words!r}"
     )
+    labels = tab.page.eval_on_selector_all(
+        ".primary-toggle, .secondary-toggle, nav.bd-docs-nav",
+        "nodes => nodes.map(n => n.getAttribute('data-bs-original-title') || n.getAttribute('title')"
+        " || n.getAttribute('aria-label'))",
+    )
+    assert len(labels) == 3 and all(CJK.search(label or "") for label in labels), (
+        f"the sidebar buttons' titles and the navigation's aria-label are not Chinese: {labels}"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
