@@ -285,8 +285,8 @@ translatable: ``tools/translations.py update`` adds them to ``sphinx.po``."""
 
 
 def _add_templates(app: Any, config: Any) -> None:
-    if str(TEMPLATES) not in config.templates_path:
-        config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    if str(TEMPLATES) not in config.templates_path:  # first: sphinx-book-theme adds its components too
+        config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -290,3 +290,23 @@ def test_chinese_outputs_pass(tmp_path: Path) -> None:
     zh = {"labels": {"epoch": "轮次"}, "untranslated": [], "problems": [], "texts": ["轮次", "Conv1D + GRU", "MAE（°C）"]}
     report = _outputs_report(tmp_path, _notebook(zh_figure=zh), messages, labels)
     assert report.ok, report.problems()
+
+
+def test_merge_revives_the_translation_of_a_message_that_comes_back(tmp_path: Path) -> None:
+    """A glued choice that the last extraction lacked (a chapter not executed yet) went obsolete;
+    when it is extracted again, it gets its translation back."""
+    (tmp_path / "_config.yml").write_text("title: A book\n", encoding="utf-8")
+    pot_dir = tmp_path / "_build" / "gettext"
+    (pot_dir / "chapters").mkdir(parents=True)
+    po = translations.catalog_path("chapters/x", "zh_CN", tmp_path)
+    po.parent.mkdir(parents=True)
+    po.write_text(_po({"Summary": ("小结", False), "beats": ("胜过", False)}), encoding="utf-8")
+    pot = pot_dir / "chapters" / "x.pot"
+    pot.write_text('msgid ""\nmsgstr ""\n\nmsgid "Summary"\nmsgstr ""\n', encoding="utf-8")
+    translations.merge(pot_dir, "zh_CN", tmp_path)
+    assert '#~ msgid "beats"' in po.read_text(encoding="utf-8")
+    pot.write_text('msgid ""\nmsgstr ""\n\nmsgid "Summary"\nmsgstr ""\n\nmsgid "beats"\nmsgstr ""\n', encoding="utf-8")
+    translations.merge(pot_dir, "zh_CN", tmp_path)
+    report = translations.document_report("chapters/x", "zh_CN", pot, tmp_path)
+    assert report.ok and report.translated == 2, report.problems()
+    assert "#~" not in po.read_text(encoding="utf-8")

@@ -252,7 +252,9 @@ def merge(pot_dir: Path, language: str, repo: Path = REPO) -> list[str]:
             catalog = _read(path, language)
             unchanged = [m.id for m in catalog if m.id] == [m.id for m in template if m.id]
             created = catalog.creation_date
+            obsolete = {m.id: m for m in catalog.obsolete.values() if m.string}
             catalog.update(template, update_header_comment=False)
+            _revive(catalog, obsolete)
             if unchanged:  # no new date, no diff, when the English did not change
                 catalog.creation_date = created
             done.append(f"updated {path.relative_to(repo)}")
@@ -267,6 +269,17 @@ def merge(pot_dir: Path, language: str, repo: Path = REPO) -> list[str]:
         if document not in found and document not in THEME_CATALOGS:
             done.append(f"{path.relative_to(repo)}: no such document any more (delete it)")
     return done
+
+
+def _revive(catalog: Catalog, obsolete: dict) -> None:
+    """Give a message that came back (a verdict's choice that a run did not glue for a while, a
+    sentence restored) the translation it had when it went obsolete."""
+    for message in catalog:
+        old = obsolete.get(message.id)
+        if message.id and not message.string and old is not None:
+            message.string = old.string
+            message.flags = set(old.flags)
+            catalog.obsolete.pop(message.id, None)
 
 
 @functools.lru_cache
