@@ -362,9 +362,13 @@ ROOT_LANGUAGE = "en"
 
 @functools.lru_cache
 def _edition_outputs():
-    """_ext/edition_outputs.py: what a translated edition shows of the run."""
-    sys.path.insert(0, str(REPO / "_ext"))
-    import edition_outputs
+    """_ext/edition_outputs.py (booktools/sphinxext/ after the re-layout): what a translated
+    edition shows of the run."""
+    try:
+        from booktools.sphinxext import edition_outputs
+    except ImportError:
+        sys.path.insert(0, str(REPO / "_ext"))
+        import edition_outputs
 
     return edition_outputs
 
