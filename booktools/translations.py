@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gettext
+import json
 import re
 import subprocess
 import sys
@@ -119,13 +120,15 @@ class DocumentReport:
     missing: list[str] = field(default_factory=list)
     """Messages of the English text that the catalog does not have (run `update`)."""
     inconsistent: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    """What the translated page would show of the run in English (booktools/sphinxext/edition_outputs.py)."""
     catalog_exists: bool = True
 
     @property
     def ok(self) -> bool:
         """Complete, nothing fuzzy, every translation keeps its message's markup."""
         return (self.catalog_exists or not self.messages) and not (
-            self.fuzzy or self.untranslated or self.missing or self.inconsistent
+            self.fuzzy or self.untranslated or self.missing or self.inconsistent or self.outputs
         )
 
     def problems(self, limit: int = 5) -> list[str]:
@@ -138,6 +141,7 @@ class DocumentReport:
             ("untranslated", self.untranslated),
             ("fuzzy (English changed: revise, then remove the fuzzy flag)", self.fuzzy),
             ("markup differs from the English", self.inconsistent),
+            ("outputs in English (figures, glued values, table labels)", self.outputs),
         ]:
             if items:
                 quoted = "; ".join(_short(item) for item in items[:limit])
@@ -248,7 +252,9 @@ def merge(pot_dir: Path, language: str, repo: Path = REPO) -> list[str]:
             catalog = _read(path, language)
             unchanged = [m.id for m in catalog if m.id] == [m.id for m in template if m.id]
             created = catalog.creation_date
+            obsolete = {m.id: m for m in catalog.obsolete.values() if m.string}
             catalog.update(template, update_header_comment=False)
+            _revive(catalog, obsolete)
             if unchanged:  # no new date, no diff, when the English did not change
                 catalog.creation_date = created
             done.append(f"updated {path.relative_to(repo)}")
@@ -263,6 +269,17 @@ def merge(pot_dir: Path, language: str, repo: Path = REPO) -> list[str]:
         if document not in found and document not in THEME_CATALOGS:
             done.append(f"{path.relative_to(repo)}: no such document any more (delete it)")
     return done
+
+
+def _revive(catalog: Catalog, obsolete: dict) -> None:
+    """Give a message that came back (a verdict's choice that a run did not glue for a while, a
+    sentence restored) the translation it had when it went obsolete."""
+    for message in catalog:
+        old = obsolete.get(message.id)
+        if message.id and not message.string and old is not None:
+            message.string = old.string
+            message.flags = set(old.flags)
+            catalog.obsolete.pop(message.id, None)
 
 
 @functools.lru_cache
@@ -331,7 +348,24 @@ def document_report(document: str, language: str, pot: Path | None, repo: Path =
             report.inconsistent.extend(
                 f"{problem} in {_short(msgid, 60)}" for problem in markup_problems(msgid, message.string)
             )
+    notebook = repo / f"{document}.ipynb"
+    if notebook.is_file():
+        report.outputs = _edition_outputs().output_problems(
+            json.loads(notebook.read_text(encoding="utf-8")), language, ROOT_LANGUAGE,
+            *_edition_outputs().page_catalogs(repo, [LOCALES], language, document),
+        )
     return report
+
+
+ROOT_LANGUAGE = "en"
+
+
+@functools.lru_cache
+def _edition_outputs():
+    """booktools/sphinxext/edition_outputs.py: what a translated edition shows of the run."""
+    from booktools.sphinxext import edition_outputs
+
+    return edition_outputs
 
 
 def reports(language: str, pot_dir: Path | None, repo: Path = REPO) -> list[DocumentReport]:

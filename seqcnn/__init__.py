@@ -11,6 +11,8 @@ runtime
     Quiet, seeded, deterministic TensorFlow/Keras for the chapters.
 plots
     The figures the chapters draw.
+languages
+    The run's verdicts and figures in each edition's language (glued choices, figures drawn twice).
 data
     Finding, downloading and verifying the data sets (and which ones this process read).
 imdb

@@ -7,7 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What the chapters import to teach (issue 15): seqcnn holds these modules and nothing else.
-LIBRARY = ["backends", "bands", "benchmark", "data", "filters", "flops", "imdb", "jena", "jena_csv", "models", "ops", "plots", "runtime", "training"]
+LIBRARY = ["backends", "bands", "benchmark", "data", "filters", "flops", "imdb", "jena", "jena_csv", "languages", "models", "ops", "plots", "runtime", "training"]
 
 
 def _imported_packages(path: Path) -> set[str]:

@@ -1,4 +1,4 @@
-"""The translated editions keep up with the English text (booktools/translations.py; CONTRIBUTING.md, Translations).
+"""The translated editions keep up with the English text (bookbooktools/translations.py; CONTRIBUTING.md, Translations).
 
 For every page of `_toc.yml` and every translated language of `_config.yml` (`editions`), the
 messages of the current English sources (extracted by Sphinx's gettext builder, as
@@ -202,3 +202,99 @@ def test_update_adds_only_the_template_words_the_theme_does_not_translate(tmp_pa
     report = translations.document_report("sphinx", "zh_CN", pot_dir / "sphinx.pot", tmp_path)
     assert report.untranslated == ["Switch the edition"]  # added, to translate
     assert report.translated == 1 and report.messages == 2  # the hand-written word is kept
+
+
+# What the translated page shows of the run (booktools/sphinxext/edition_outputs.py): glued values, table labels,
+# figures. A notebook and catalogs written here: the check must fail on each English output.
+
+def _notebook(*, zh_figure: dict | None) -> dict:
+    def figure(language: str, **extra) -> dict:
+        return {"output_type": "display_data", "data": {"image/png": "", "text/plain": "<Figure>"},
+                "metadata": {"seqcnn": {"language": language, **extra}}}
+
+    outputs = [
+        {"output_type": "display_data", "data": {"text/plain": "'2.71'"}, "metadata": {"scrapbook": {"name": "mae"}}},
+        {"output_type": "display_data", "data": {"text/plain": "'worse than'"},
+         "metadata": {"scrapbook": {"name": "verdict"}, "seqcnn": {"choices": ["better than", "worse than"]}}},
+        {"output_type": "execute_result", "data": {"text/html": "<table><tr><th>epochs</th><td>20</td></tr></table>"}},
+        figure("en"),
+    ] + ([figure("zh_CN", **zh_figure)] if zh_figure is not None else [])
+    return {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": outputs}]}
+
+
+def _outputs_report(tmp_path: Path, notebook: dict, messages: dict[str, str], labels: dict[str, str]):
+    import json
+
+    (tmp_path / "chapters").mkdir(exist_ok=True)
+    (tmp_path / "chapters" / "x.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    pot = tmp_path / "x.pot"
+    pot.write_text('msgid ""\nmsgstr ""\n\n' + "".join(f'msgid "{m}"\nmsgstr ""\n\n' for m in messages),
+                   encoding="utf-8")
+    po = translations.catalog_path("chapters/x", "zh_CN", tmp_path)
+    po.parent.mkdir(parents=True, exist_ok=True)
+    po.write_text(_po({m: (s, False) for m, s in messages.items()}), encoding="utf-8")
+    (tmp_path / "locales" / "zh_CN" / "outputs.po").write_text(
+        _po({m: (s, False) for m, s in labels.items()}), encoding="utf-8"
+    )
+    return translations.document_report("chapters/x", "zh_CN", pot, tmp_path)
+
+
+def test_english_outputs_of_the_run_fail(tmp_path: Path) -> None:
+    notebook = _notebook(zh_figure={"labels": {"epoch": "轮"}, "untranslated": ["loss"], "problems": [],
+                                    "texts": ["轮", "loss", "seed 42"]})
+    notebook["cells"][0]["outputs"].append(
+        {"output_type": "display_data", "data": {"text/plain": "'does not beat'"},
+         "metadata": {"scrapbook": {"name": "phrase"}}}
+    )
+    report = _outputs_report(tmp_path, notebook, {"better than": "优于", "worse than": ""}, {"epochs": "epochs"})
+    assert not report.ok
+    problems = "\n".join(report.outputs)
+    for expected in [
+        "glued choice 'verdict': 'worse than' has no zh_CN translation",
+        "glued value 'phrase' is English ('does not beat')",
+        "table label 'epochs' is not translated",
+        "figure label 'loss' is not translated",
+        "a figure in zh_CN shows English: 'seed 42'",
+        "a figure in zh_CN was drawn with an older label catalog ('epoch')",
+    ]:
+        assert expected in problems, problems
+    assert "glued value 'mae'" not in problems  # a number
+    assert "outputs in English" in "\n".join(report.problems())
+
+
+def test_a_figure_without_its_chinese_variant_fails(tmp_path: Path) -> None:
+    labels = {"epochs": "轮数", "epoch": "轮次"}
+    messages = {"better than": "优于", "worse than": "不如"}
+    report = _outputs_report(tmp_path, _notebook(zh_figure=None), messages, labels)
+    assert report.outputs == [
+        "a figure has no zh_CN variant (the chapter ran without locales/zh_CN/outputs.po or the CJK font, "
+        "mplfonts): re-execute it"
+    ]
+
+
+def test_chinese_outputs_pass(tmp_path: Path) -> None:
+    labels = {"epochs": "轮数", "epoch": "轮次"}
+    messages = {"better than": "优于", "worse than": "不如"}
+    zh = {"labels": {"epoch": "轮次"}, "untranslated": [], "problems": [], "texts": ["轮次", "Conv1D + GRU", "MAE（°C）"]}
+    report = _outputs_report(tmp_path, _notebook(zh_figure=zh), messages, labels)
+    assert report.ok, report.problems()
+
+
+def test_merge_revives_the_translation_of_a_message_that_comes_back(tmp_path: Path) -> None:
+    """A glued choice that the last extraction lacked (a chapter not executed yet) went obsolete;
+    when it is extracted again, it gets its translation back."""
+    (tmp_path / "_config.yml").write_text("title: A book\n", encoding="utf-8")
+    pot_dir = tmp_path / "_build" / "gettext"
+    (pot_dir / "chapters").mkdir(parents=True)
+    po = translations.catalog_path("chapters/x", "zh_CN", tmp_path)
+    po.parent.mkdir(parents=True)
+    po.write_text(_po({"Summary": ("小结", False), "beats": ("胜过", False)}), encoding="utf-8")
+    pot = pot_dir / "chapters" / "x.pot"
+    pot.write_text('msgid ""\nmsgstr ""\n\nmsgid "Summary"\nmsgstr ""\n', encoding="utf-8")
+    translations.merge(pot_dir, "zh_CN", tmp_path)
+    assert '#~ msgid "beats"' in po.read_text(encoding="utf-8")
+    pot.write_text('msgid ""\nmsgstr ""\n\nmsgid "Summary"\nmsgstr ""\n\nmsgid "beats"\nmsgstr ""\n', encoding="utf-8")
+    translations.merge(pot_dir, "zh_CN", tmp_path)
+    report = translations.document_report("chapters/x", "zh_CN", pot, tmp_path)
+    assert report.ok and report.translated == 2, report.problems()
+    assert "#~" not in po.read_text(encoding="utf-8")

@@ -20,6 +20,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from test_site import NOTEBOOKS, PAGES, load, screenshot, screenshot_name
 
+from seqcnn.languages import english_words
+
 if TYPE_CHECKING:
     from conftest import Tab
 
@@ -89,6 +91,20 @@ def test_zh_theme_words_are_chinese(open_tab: Callable[[], Tab]) -> None:
     assert subtitles == ["上一页", "下一页"], subtitles
     placeholder = tab.page.get_attribute(".bd-search input[name=q]", "placeholder") or ""
     assert CJK.search(placeholder), f"search field placeholder {placeholder!r}"
+    pdf = tab.page.locator("a.btn-download-book-pdf-button")
+    title = pdf.get_attribute("data-bs-original-title") or pdf.get_attribute("title") or ""
+    words = f"{pdf.text_content()} {title}".strip()
+    assert CJK.search(words) and not english_words(words.replace(".pdf", "")), (
+        f"the download menu's PDF entry is not Chinese: {words!r}"
+    )
+    labels = tab.page.eval_on_selector_all(
+        "button.primary-toggle, button.secondary-toggle, nav.bd-links.bd-docs-nav",
+        "nodes => nodes.map(n => n.getAttribute('data-bs-original-title') || n.getAttribute('title')"
+        " || n.getAttribute('aria-label'))",
+    )
+    assert len(labels) >= 3 and all(CJK.search(label or "") for label in labels), (
+        f"the sidebar buttons' titles and the navigation's aria-label are not Chinese: {labels}"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -125,16 +141,63 @@ def _glued(tab: Tab) -> list[str]:
     return [text.translate(PLAIN_QUOTES) for text in tab.page.locator("article .pasted-text").all_inner_texts()]
 
 
+WORDED = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_glued_values_are_the_same_in_both_editions(open_tab: Callable[[], Tab], page: str) -> None:
-    """The numbers glued from the run: the same values on the English and the Chinese page."""
+    """The numbers glued from the run: the same values on the English and the Chinese page; the
+    verdicts (seqcnn.languages.glue_choice) as many, and worded in Chinese on the Chinese page."""
     english = _glued(load(open_tab, f"{page}.html"))
     chinese = _glued(load(open_tab, zh(page)))
-    assert set(chinese) == set(english), (
-        f"{page}: glued values differ\n  English: {sorted(set(english))}\n  中文: {sorted(set(chinese))}"
+    numbers = lambda values: sorted({v for v in values if not WORDED.search(v)})  # noqa: E731
+    assert numbers(chinese) == numbers(english), (
+        f"{page}: glued numbers differ\n  English: {numbers(english)}\n  中文: {numbers(chinese)}"
     )
+    assert len(chinese) == len(english), f"{page}: {len(english)} glued values in English, {len(chinese)} in 中文"
+    in_english = [value for value in chinese if english_words(value)]
+    assert not in_english, f"{zh(page)}: glued values in English: {in_english}"
     if _glues_numbers(page):
         assert english, f"{page}.html shows no glued value"
+
+
+# Each figure of a chapter: its natural size, and its pixels as the page shows them.
+FIGURES_JS = """async (selector) => {
+    const images = [...document.querySelectorAll(selector)];
+    return await Promise.all(images.map(async img => {
+        const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+        let hash = 0;
+        for (const b of bytes) hash = (hash * 31 + b) >>> 0;
+        return {src: img.getAttribute('src'), width: img.naturalWidth, height: img.naturalHeight,
+                bytes: bytes.length, hash: hash};
+    }));
+}"""
+FIGURE_IMAGES = "article.bd-article .cell_output img"
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS)
+def test_figures_are_drawn_in_each_language(
+    open_tab: Callable[[], Tab], page: str, screenshot_dir: Path
+) -> None:
+    """Each figure of the Chinese page is its own drawing (different pixels where the labels are
+    Chinese) of the English page's figure, at the same size; both are screenshotted."""
+    figures = {}
+    for language, path in [("en", f"{page}.html"), (LANGUAGE, zh(page))]:
+        tab = load(open_tab, path)
+        figures[language] = tab.page.evaluate(FIGURES_JS, FIGURE_IMAGES)
+        folder = screenshot_dir / "figures" / language
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, image in enumerate(tab.page.locator(FIGURE_IMAGES).all(), start=1):
+            image.scroll_into_view_if_needed()
+            image.screenshot(path=str(folder / f"{screenshot_name(page)[:-4]}-{number}.png"))
+    english, chinese = figures["en"], figures[LANGUAGE]
+    assert english, f"{page}.html: no figure"
+    assert len(chinese) == len(english), f"{page}: {len(english)} figures in English, {len(chinese)} in 中文"
+    for en, cn in zip(english, chinese):
+        assert (cn["width"], cn["height"]) == (en["width"], en["height"]), (page, en, cn)
+        assert (cn["bytes"], cn["hash"]) != (en["bytes"], en["hash"]), (
+            f"{zh(page)}: the figure {cn['src']} is the English one (not drawn in Chinese)"
+        )
 
 
 def test_zh_search_finds_the_first_chapter(

@@ -23,6 +23,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.locale import get_translation
 from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
@@ -40,14 +41,16 @@ def add_download_entry(
     pdf = app.config.book_pdf
     if not pdf:
         return
+    # The theme's words, so that a translated edition shows them in its language (booktheme.po).
+    _ = get_translation("booktheme")
     for button in context.get("header_buttons", []):
         if button.get("label") == "download-buttons":
             button["buttons"].append(
                 {
                     "type": "link",
                     "url": context["pathto"](pdf, 1),
-                    "text": "Book .pdf",
-                    "tooltip": "The whole book as one PDF",
+                    "text": _("Book .pdf"),
+                    "tooltip": _("The whole book as one PDF"),
                     "icon": "fas fa-book",
                     "label": "download-book-pdf-button",
                 }
