@@ -110,8 +110,14 @@ def glue_choice(name: str, value: Any, choices: Mapping[Any, str], display: bool
 
     Examples
     --------
-    >>> glue_choice("verdict", 3 < 2, {True: "beats", False: "does not beat"})  # doctest: +SKIP
+    Outside a notebook the glued bundle is printed (in a notebook it is a hidden output):
+
+    >>> glue_choice("verdict", 3 < 2, {True: "beats", False: "does not beat"})
+    {'application/papermill.record/text/plain': "'does not beat'"}
     'does not beat'
+    >>> glue_choice("verdict", 5, {True: "beats", False: "does not beat"})
+    Traceback (most recent call last):
+    KeyError: "glue_choice('verdict'): 5 is not one of the declared choices [True, False]"
     """
     if value not in choices:
         raise KeyError(f"glue_choice({name!r}): {value!r} is not one of the declared choices {list(choices)}")
