@@ -350,9 +350,11 @@ def document_report(document: str, language: str, pot: Path | None, repo: Path =
             )
     notebook = repo / f"{document}.ipynb"
     if notebook.is_file():
-        report.outputs = _edition_outputs().output_problems(
+        outputs = _edition_outputs()
+        report.outputs = outputs.output_problems(
             json.loads(notebook.read_text(encoding="utf-8")), language, ROOT_LANGUAGE,
-            *_edition_outputs().page_catalogs(repo, [LOCALES], language, document),
+            *outputs.page_catalogs(repo, [LOCALES], language, document),
+            keep=outputs.kept_words(repo, [LOCALES], language),
         )
     return report
 

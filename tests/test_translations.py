@@ -298,3 +298,15 @@ def test_merge_revives_the_translation_of_a_message_that_comes_back(tmp_path: Pa
     report = translations.document_report("chapters/x", "zh_CN", pot, tmp_path)
     assert report.ok and report.translated == 2, report.problems()
     assert "#~" not in po.read_text(encoding="utf-8")
+
+
+def test_names_kept_as_they_are_come_from_the_glossary(tmp_path):
+    from booktools.sphinxext import edition_outputs
+
+    folder = tmp_path / "locales" / "zh_CN"
+    folder.mkdir(parents=True)
+    (folder / "glossary.csv").write_text("term,中文,note\nPyTorch,PyTorch,name\nbackend,后端,\nGRU,GRU,\n",
+                                         encoding="utf-8")
+    kept = edition_outputs.kept_words(tmp_path, ["locales"], "zh_CN")
+    assert kept == {"PyTorch", "GRU"}  # a term translated by itself; "backend" is translated
+    assert "PyTorch" in edition_outputs.kept_words(translations.REPO, ["locales"], "zh_CN")  # the book's glossary

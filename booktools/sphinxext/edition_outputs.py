@@ -24,7 +24,7 @@ import copy
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -165,30 +165,57 @@ def rewrite_notebook(
     return notebook
 
 
+#: A glued value shown by the page: ``{glue}`name```, ``{glue:text}`name```... or a ``{glue:figure}`` directive.
+GLUE_REFERENCE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]+)`|^[`:]{3,}\{glue(?::[a-z]+)?\}[ \t]+(\S+)", re.M)
+
+
+def glued_names_shown(notebook: dict[str, Any]) -> set[str]:
+    """The glue names that the notebook's Markdown cells show (a ``path::name`` counts as ``name``).
+
+    >>> glued_names_shown({"cells": [{"cell_type": "markdown", "source": "It {glue:text}`verdict` the "
+    ...                               "baseline by {glue}`other.ipynb::margin` °C."}]}) == {"verdict", "margin"}
+    True
+    """
+    found = set()
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            source = "".join(cell.get("source", ""))
+            for inline, directive in GLUE_REFERENCE.findall(source):
+                found.add((inline or directive).split("::")[-1].strip())
+    return found
+
+
 def output_problems(
-    notebook: dict[str, Any], language: str, root: str, labels: Mapping[str, str], messages: Mapping[str, str]
+    notebook: dict[str, Any], language: str, root: str, labels: Mapping[str, str], messages: Mapping[str, str],
+    keep: Collection[str] = (),
 ) -> list[str]:
     """What edition ``language`` of a notebook would show in English; empty when nothing.
 
     Checked: every figure has a variant in ``language``, drawn with the current label catalog,
-    without untranslated labels or drawing problems; every glued text is a number or a choice
-    whose phrases the page's catalog translates; every table label is translated. A text counts
-    as English when :func:`english_words` finds a word in it.
+    without untranslated labels or drawing problems; every glued text that the page shows is a
+    number or a choice whose phrases the page's catalog translates (a glued value the page does not
+    show, such as a number kept for the variation study, is not checked); every table label is
+    translated. A text counts as English when :func:`english_words` finds a word in it that is not
+    in ``keep`` (names that stay as they are, from the glossary: :func:`kept_words`).
 
-    >>> nb = {"cells": [{"cell_type": "code", "outputs": [
+    >>> nb = {"cells": [{"cell_type": "markdown", "source": "它{glue:text}`verdict`基准方法。"},
+    ...     {"cell_type": "code", "outputs": [
     ...     {"output_type": "display_data", "data": {"text/plain": "'beats the baseline'"},
     ...      "metadata": {"scrapbook": {"name": "verdict"}}},
-    ...     {"output_type": "execute_result", "data": {"text/html": "<table><th>epochs</th></table>"}},
+    ...     {"output_type": "display_data", "data": {"text/plain": "'no band measured yet'"},
+    ...      "metadata": {"scrapbook": {"name": "not_shown"}}},
+    ...     {"output_type": "execute_result", "data": {"text/html": "<table><th>epochs</th><th>PyTorch</th></table>"}},
     ...     {"output_type": "display_data", "data": {"image/png": ""}, "metadata": {}}]}]}
-    >>> for problem in output_problems(nb, "zh_CN", "en", {}, {}): print(problem)
+    >>> for problem in output_problems(nb, "zh_CN", "en", {}, {}, keep={"PyTorch"}): print(problem)
     a figure has no language: show it with seqcnn.languages.show
     glued value 'verdict' is English ('beats the baseline'): glue a number, or a choice (seqcnn.languages.glue_choice)
     table label 'epochs' is not translated: add it to locales/zh_CN/outputs.po
     """
     problems: list[str] = []
+    shown = glued_names_shown(notebook)
 
     def english(text: str) -> bool:
-        return bool(english_words(text))
+        return any(word not in keep for word in english_words(text))
 
     for cell in notebook.get("cells", []):
         outputs = cell.get("outputs") or []
@@ -229,7 +256,7 @@ def output_problems(
                 for phrase in choices:
                     if english(messages.get(phrase, phrase)):
                         problems.append(f"glued choice {name!r}: {phrase!r} has no {language} translation")
-            elif name:
+            elif name and name in shown:
                 plain = next((v for k, v in data.items() if k.endswith("text/plain")), None)
                 try:
                     value = ast.literal_eval(_text(plain)) if plain is not None else None
@@ -249,6 +276,25 @@ def output_problems(
                                 f"table label {label!r} is not translated: add it to locales/{language}/outputs.po"
                             )
     return list(dict.fromkeys(problems))
+
+
+def kept_words(srcdir: Path, locale_dirs: list[str], language: str) -> frozenset[str]:
+    """Names that stay as they are in ``language``: the glossary's terms translated by themselves.
+
+    A row ``PyTorch,PyTorch,...`` of ``locales/<language>/glossary.csv`` says that the edition
+    writes the name as it is, so it does not count as English where the run shows it.
+    """
+    import csv
+
+    kept: set[str] = set()
+    for folder in locale_dirs:
+        path = Path(srcdir, folder, language, "glossary.csv")
+        if path.is_file():
+            with path.open(encoding="utf-8", newline="") as file:
+                for row in csv.reader(file):
+                    if len(row) >= 2 and row[0].strip() and row[0].strip() == row[1].strip():
+                        kept.update(row[0].split())
+    return frozenset(kept)
 
 
 def page_catalogs(srcdir: Path, locale_dirs: list[str], language: str, docname: str) -> tuple[dict, dict]:
