@@ -214,6 +214,12 @@ class Quantities:
         from myst_nb import glue
 
         value = float(value)
+        if name in self._values:
+            # Measured once already (an assert cell, then the cell that quotes it): one glue per name.
+            if self._values[name] != value:
+                raise ValueError(f"{self.chapter}: q[{name!r}] was measured twice with different values "
+                                 f"({self._values[name]!r}, then {value!r}); give the second one another name")
+            return
         self._values[name] = value
         glue(GLUE_PREFIX + name, value, display=False)
 

@@ -172,3 +172,18 @@ def test_a_record_out_of_step_with_the_chapter_or_its_notebook_fails(tmp_path):
                         "the record and the notebook come from different code or machines: run `python -m "
                         "booktools.variation 07_demo` after executing the chapter"]
 
+
+
+def test_a_quantity_is_glued_once_and_measured_once(monkeypatch):
+    import myst_nb
+
+    from seqcnn import bands
+
+    glued = []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: glued.append(name))
+    q = bands.Quantities("03_imdb", record={"format": 1, "chapters": {}})
+    q["fast_test"] = 0.86081  # the assert cell
+    q.glue("fast_test", 0.86081)  # the cell that quotes it: the same value, no second q_fast_test glue
+    assert glued == ["q_fast_test", "fast_test", "fast_test_band"]  # a duplicate glue key fails the book build
+    with pytest.raises(ValueError, match=r"q\['fast_test'\] was measured twice with different values"):
+        q["fast_test"] = 0.85
