@@ -29,7 +29,10 @@ the chapter passes: 0, 1000, 2000, ...) and a *setting*:
 Every seed runs the ``default`` setting; every other setting runs the first
 ``--setting-seeds`` seeds. The runs go one after another: on a machine of
 few cores, parallel runs would slow each other down and perturb the timings
-they record. A run whose cells fail (an assert that does not hold in that
+they record (studies of different chapters may still run side by side: each
+run records the load average around it, and each study writes only its own
+chapter). The committed notebook, when up to date, is the run
+``seed +0, default``: the execute command ran exactly that. A run whose cells fail (an assert that does not hold in that
 configuration) is kept: the record lists its errors beside its values. The
 notebook is executed from the chapter's ``.md`` in memory, in the chapter's
 folder; nothing in the repository is written but the record, after every
@@ -54,7 +57,7 @@ from pathlib import Path
 
 from seqcnn import bands, runtime
 
-__all__ = ["SETTINGS", "Configuration", "Run", "code_hash", "collect", "estimate", "machine", "main", "merge", "plan",
+__all__ = ["SETTINGS", "Configuration", "Run", "code_hash", "collect", "committed_run", "estimate", "machine", "main", "merge", "plan",
            "recorded_runs", "run_notebook", "study"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +136,10 @@ class Run:
     quantities: dict[str, float]
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: The 1-minute load average at the start and the end of the run (other work on the machine).
+    load: tuple[float, float] | None = None
+    #: Where the run comes from, when not from this command.
+    note: str = ""
 
 
 def plan(seeds: int = 5, settings: Sequence[str] = ("default", "onednn-off", "threads-1", "load"),
@@ -206,6 +213,7 @@ def run_notebook(md_path: Path, configuration: Configuration, timeout: int = 360
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     env = configuration.environment()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    load_before = os.getloadavg()[0]
     load = _start_load() if configuration.loaded else None
     start = time.perf_counter()
     stopped = []
@@ -217,11 +225,13 @@ def run_notebook(md_path: Path, configuration: Configuration, timeout: int = 360
         stopped.append(f"run stopped: {type(error).__name__}: {str(error).strip().splitlines()[0][:200]}")
     finally:
         seconds = time.perf_counter() - start
+        load_after = os.getloadavg()[0]
         if load is not None:
             load.kill()
             load.wait()
     quantities, errors = collect(nb)
-    return Run(configuration, quantities, errors + stopped, round(seconds, 1))
+    return Run(configuration, quantities, errors + stopped, round(seconds, 1),
+               load=(round(load_before, 2), round(load_after, 2)))
 
 
 def machine() -> dict[str, object]:
@@ -275,7 +285,8 @@ def merge(record: dict, chapter: str, runs: Sequence[Run], about: dict[str, obje
         **about,
         "seconds": round(sum(run.seconds for run in runs), 1),
         "runs": [{"seed_offset": r.configuration.seed_offset, "setting": r.configuration.setting,
-                  "environment": SETTINGS[r.configuration.setting], "seconds": r.seconds, "errors": r.errors}
+                  "environment": SETTINGS[r.configuration.setting], "seconds": r.seconds, "errors": r.errors,
+                  **({"load_average": list(r.load)} if r.load else {}), **({"note": r.note} if r.note else {})}
                  for r in runs],
         "quantities": dict(sorted(quantities.items())),
     }
@@ -303,13 +314,64 @@ def estimate(md_path: Path, configurations: Sequence[Configuration]) -> float | 
     return float(seconds) * len(configurations)
 
 
+def _without_asserts(source: str) -> str:
+    """``source`` with its ``assert`` statements left out (the source itself if it does not parse).
+
+    Examples
+    --------
+    >>> print(_without_asserts("q['a'] = 1\\nassert q['a'] > 0.5, q  # the claim"))
+    q['a'] = 1
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    for node in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and any(isinstance(s, ast.Assert) for s in block):
+                kept = [s for s in block if not isinstance(s, ast.Assert)]
+                setattr(node, name, kept or [ast.Pass()])
+    return ast.unparse(tree)
+
+
 def code_hash(md_path: Path) -> str:
-    """The digest of everything that determines the chapter's numbers: its code cells and the modules they import."""
+    """The digest of everything that determines the chapter's numbers: its code cells and the modules they import.
+
+    Assert statements are left out: they check the numbers and do not make
+    them, so moving a threshold to the recorded band keeps the record current.
+    """
     import jupytext
 
     from booktools.notebooks import source_hash
 
-    return source_hash(jupytext.read(md_path))
+    nb = jupytext.read(md_path)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = _without_asserts(cell.source)
+    return source_hash(nb)
+
+
+def committed_run(md_path: Path) -> Run | None:
+    """The committed notebook's own execution as the run ``seed +0, default``, if it is current.
+
+    The book's execute command ran the chapter on this machine with no
+    perturbation: its glued quantities are that configuration's values, so
+    the study need not train it again. None if the ``.ipynb`` is missing or
+    not up to date with the chapter and the package
+    (:func:`booktools.notebooks.status`).
+    """
+    import nbformat
+
+    from booktools import notebooks
+
+    if notebooks.status(Path(md_path))[0] not in ("up to date", "prose"):
+        return None
+    nb = nbformat.read(Path(md_path).with_suffix(".ipynb"), as_version=4)
+    execution = nb.metadata["seqcnn"]["execution"]
+    quantities, errors = collect(nb)
+    return Run(Configuration(0, "default"), quantities, errors, float(execution["seconds"]),
+               note="the committed notebook's execution (python -m booktools.notebooks)")
 
 
 def recorded_runs(entry: dict) -> list[Run]:
@@ -327,19 +389,27 @@ def recorded_runs(entry: dict) -> list[Run]:
         quantities = {name: value["value"] for name, quantity in entry.get("quantities", {}).items()
                       for value in quantity["values"]
                       if (value["seed_offset"], value["setting"]) == (configuration.seed_offset, configuration.setting)}
-        runs.append(Run(configuration, quantities, list(run["errors"]), run["seconds"]))
+        load = tuple(run["load_average"]) if run.get("load_average") else None
+        runs.append(Run(configuration, quantities, list(run["errors"]), run["seconds"], load, run.get("note", "")))
     return runs
 
 
 def study(md_path: Path, configurations: Sequence[Configuration], out: Path, timeout: int = 3600,
-          runner: Callable[[Path, Configuration, int], Run] | None = None, log=print, fresh: bool = False) -> dict:
+          runner: Callable[[Path, Configuration, int], Run] | None = None, log=print, fresh: bool = False,
+          use_committed: bool = True) -> dict:
     """Run every configuration, one after another, and write the record to ``out`` (kept up to date after each run).
 
     Unless ``fresh``, the runs that ``out`` already holds for this chapter,
     measured on the same code (:func:`code_hash`) and not stopped midway,
     are kept and their configurations skipped: a study cut short (a
     session's end) goes on where it stopped, and ``--seeds 3`` today plus
-    ``--seeds 5`` tomorrow make 5 seeds.
+    ``--seeds 5`` tomorrow make 5 seeds. When the committed notebook is up
+    to date (:func:`committed_run`), it is the run ``seed +0, default``
+    (``use_committed=False`` trains that one too).
+
+    Studies of different chapters may run at the same time (each run's
+    record notes the load average around it): each rewrites only its own
+    chapter's entry of ``out``.
     """
     runner = runner or run_notebook
     chapter = Path(md_path).stem
@@ -352,6 +422,12 @@ def study(md_path: Path, configurations: Sequence[Configuration], out: Path, tim
     if not fresh and previous.get("source_hash") == digest:
         runs = [r for r in recorded_runs(previous) if not any(e.startswith("run stopped") for e in r.errors)]
         about["date"] = previous.get("date", about["date"])
+    committed = committed_run(Path(md_path)) if use_committed else None
+    if committed is not None and committed.configuration in configurations \
+            and committed.configuration not in {r.configuration for r in runs}:
+        runs.append(committed)
+        log(f"{chapter}: {committed.configuration.label} is the committed notebook's execution", flush=True)
+        _update(out, chapter, runs, about)
     done = {r.configuration for r in runs}
     todo = [c for c in configurations if c not in done]
     if done:
@@ -363,8 +439,19 @@ def study(md_path: Path, configurations: Sequence[Configuration], out: Path, tim
         status = "ok" if not run.errors else f"{len(run.errors)} failing cell(s): " + "; ".join(run.errors)
         log(f"    {run.seconds:.0f} s, {len(run.quantities)} quantities, {status}", flush=True)
         # Written after every run: an interrupted study keeps what it measured.
-        _write(merge(record, chapter, runs, about), out)
-    return merge(record, chapter, runs, about)
+        _update(out, chapter, runs, about)
+    return merge(bands.load(out), chapter, runs, about)
+
+
+def _update(out: Path, chapter: str, runs: Sequence[Run], about: dict[str, object]) -> None:
+    """Replace ``chapter``'s entry of the record ``out`` as it is on disk now (studies of other chapters may
+    run at the same time, each writing its own chapter), under a lock."""
+    import fcntl
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.with_name(out.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _write(merge(bands.load(out), chapter, runs, about), out)
 
 
 def _chapter_path(name: str) -> Path:
@@ -393,6 +480,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=3600, help="seconds one cell may run (default 3600)")
     parser.add_argument("--fresh", action="store_true",
                         help="drop the chapter's recorded runs instead of keeping those of the same code")
+    parser.add_argument("--no-committed", action="store_true",
+                        help="train seed +0, default too, instead of taking the committed notebook's execution")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and its estimated cost, run nothing")
     args = parser.parse_args(argv)
     try:
@@ -412,7 +501,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.dry_run:
         return 0
     start = time.perf_counter()
-    record = study(md_path, configurations, args.out, args.timeout, fresh=args.fresh)
+    record = study(md_path, configurations, args.out, args.timeout, fresh=args.fresh,
+                   use_committed=not args.no_committed)
     entry = record["chapters"][md_path.stem]
     failing = [r for r in entry["runs"] if r["errors"]]
     print(f"{len(entry['quantities'])} quantities from {len(entry['runs'])} runs in "

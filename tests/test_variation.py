@@ -79,6 +79,7 @@ def test_run_notebook_carries_each_perturbation_into_a_fresh_kernel(fake_chapter
     assert other.quantities["threads"] == 1 and default.quantities["threads"] == 0  # 0: TensorFlow's default
     assert eigen.quantities["onednn_off"] == 1 and default.quantities["onednn_off"] == 0
     assert default.errors == [] and default.seconds > 0
+    assert len(default.load) == 2 and all(load >= 0 for load in default.load)  # what else the machine was doing
     # A failing assert is recorded, and the cells after it still run.
     assert len(other.errors) == 1 and other.errors[0].startswith("cell 4: AssertionError")  # cell 1 is the title
     assert 'q["seed"] < 1000' in other.errors[0]
@@ -198,3 +199,57 @@ def test_a_study_goes_on_where_it_stopped_on_the_same_code_only(tmp_path, fake_c
     fake_chapter.write_text(fake_chapter.read_text().replace("runtime.setup(seed=42)", "runtime.setup(seed=43)"))
     variation.study(fake_chapter, variation.plan(seeds=3, settings=["default"]), out, **quiet)
     assert len(calls) == 10 and len(json.loads(out.read_text())["chapters"]["07_fake"]["runs"]) == 3
+
+
+def test_moving_a_threshold_keeps_the_record_current(fake_chapter):
+    """Asserts check the numbers and do not make them: the study's digest leaves them out, code it keeps."""
+    before = variation.code_hash(fake_chapter)
+    text = fake_chapter.read_text()
+    fake_chapter.write_text(text.replace("assert q[\"seed\"] < 1000", "assert q[\"seed\"] < 5000, q"))
+    assert variation.code_hash(fake_chapter) == before
+    fake_chapter.write_text(text.replace('q["after_the_failure"] = 1', 'q["after_the_failure"] = 2'))
+    assert variation.code_hash(fake_chapter) != before
+
+
+def test_studies_of_two_chapters_at_once_keep_each_others_runs(tmp_path, fake_chapter):
+    out = tmp_path / "bands.json"
+    other = tmp_path / "08_other.md"
+    other.write_text(FAKE_CHAPTER.replace("07_fake", "08_other"))
+    quiet = {"log": lambda *a, **k: None, "use_committed": False}
+
+    def other_runner(md_path, configuration, timeout):
+        return variation.Run(configuration, {"x": 1.0}, [], 1.0)
+
+    def runner(md_path, configuration, timeout):
+        # While this chapter's run goes on, a study of another chapter writes the record.
+        variation.study(other, [configuration], out, runner=other_runner, **quiet)
+        return variation.Run(configuration, {"acc": 0.8}, [], 1.0)
+
+    variation.study(fake_chapter, variation.plan(seeds=2, settings=["default"]), out, runner=runner, **quiet)
+    record = json.loads(out.read_text())
+    assert set(record["chapters"]) == {"07_fake", "08_other"}
+    assert len(record["chapters"]["07_fake"]["runs"]) == 2 and len(record["chapters"]["08_other"]["runs"]) == 2
+
+
+def test_the_committed_execution_is_the_run_seed_0_default(tmp_path, fake_chapter):
+    from booktools import notebooks
+
+    out, calls = tmp_path / "bands.json", []
+
+    def runner(md_path, configuration, timeout):
+        calls.append(configuration.label)
+        return variation.Run(configuration, {"draw": 0.5}, [], 1.0)
+
+    assert variation.committed_run(fake_chapter) is None  # no notebook yet
+    notebooks.execute(fake_chapter)
+    committed = variation.committed_run(fake_chapter)
+    assert committed.configuration == variation.Configuration(0, "default")
+    assert committed.quantities["seed"] == 42 and committed.errors == [] and committed.seconds > 0
+    variation.study(fake_chapter, variation.plan(seeds=2, settings=["default"]), out, runner=runner,
+                    log=lambda *a, **k: None)
+    assert calls == ["seed +1000, default"]  # seed +0 is the committed notebook
+    runs = json.loads(out.read_text())["chapters"]["07_fake"]["runs"]
+    assert "committed notebook" in runs[0]["note"] and "load_average" not in runs[0]
+    # Once the chapter's code changes, the notebook no longer stands for it.
+    fake_chapter.write_text(fake_chapter.read_text().replace("seed=42)", "seed=43)"))
+    assert variation.committed_run(fake_chapter) is None
