@@ -61,6 +61,18 @@ def parse_target(target: str, docname: str) -> tuple[str, str, str]:
     return chapter or Path(docname).name, name, fmt or ".4f"
 
 
+def span(found: bands.Band, fmt: str = ".4f") -> str:
+    """The range as numbers only, ``'0.8551–0.8688'`` (one number when both ends print alike).
+
+    Examples
+    --------
+    >>> span(bands.Band("acc", (0.8608, 0.8551, 0.8688), (0, 1000, 0), ("default",) * 3), ".3f")
+    '0.855–0.869'
+    """
+    low, high = format(found.min, fmt), format(found.max, fmt)
+    return low if low == high else f"{low}–{high}"
+
+
 def _record(srcdir: str | Path) -> dict:
     return bands.load(Path(srcdir) / RECORD)
 
@@ -88,7 +100,7 @@ class BandRole(SphinxRole):
             logger.warning(f"band: {RECORD} has no band for {chapter}/{name}: run the variation study "
                            f"(python -m booktools.variation {chapter}) or fix the name", location=self.get_location())
             return [nodes.inline(self.rawtext, "?", classes=["band", "missing"])], []
-        return [nodes.inline(self.rawtext, found.text(fmt), classes=["band"])], []
+        return [nodes.inline(self.rawtext, span(found, fmt), classes=["band"])], []
 
 
 class BandsTable(SphinxDirective):
@@ -131,7 +143,7 @@ class BandsTable(SphinxDirective):
                 first = nodes.entry("")
             previous = chapter
             cells = [first, nodes.entry("", self._paragraph(description.strip(), translatable=True))]
-            for text in ("—" if value is None else format(value, fmt), found.text(fmt), str(found.seeds),
+            for text in ("—" if value is None else format(value, fmt), span(found, fmt), str(found.seeds),
                          str(found.settings)):
                 cells.append(nodes.entry("", self._paragraph(text)))
             body += nodes.row("", *cells)
