@@ -12,8 +12,8 @@ and finds:
   in an assert that does not compare a ``q["name"]`` with a number: in a
   trained chapter, a threshold that no band stands behind;
 - **quoted trained numbers**: ``q.glue("name", value)`` glues a number for the
-  text and its band as ``name_band``; the band must be recorded and the text
-  must quote ``name_band`` as well;
+  text; its band must be recorded, and the text must quote the band as well,
+  with the role ``{band}`name``` (:mod:`booktools.sphinxext.bands`);
 - **unpaired machine-dependent glues**: a ``glue("name", ...)`` in a cell
   tagged ``nbval-ignore-output`` whose name the text quotes, neither from
   ``q.glue`` nor declared by ``q.unbanded("name", ..., reason=...)``.
@@ -31,7 +31,7 @@ import ast
 import fnmatch
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqcnn import bands
@@ -53,6 +53,7 @@ _OPS = {**_ORDERING, ast.Eq: "==", ast.NotEq: "!="}
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _GLUE_ROLE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`:]+)(?::[^`]*)?`")
+_BAND_ROLE = re.compile(r"\{band\}`(?:([^`/:]+)/)?([^`/:]+)(?::[^`]*)?`")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class Chapter:
     ignored_glues: set[str]
     unbanded: list[str]
     prose: set[str]
+    #: Quantities of this chapter whose band the text quotes (``{band}`name```).
+    banded: set[str] = field(default_factory=set)
 
 
 def _cells(md_path: Path) -> list[tuple[str, set[str], str, int]]:
@@ -146,19 +149,21 @@ def read(md_path: str | Path) -> Chapter:
     ... assert q["acc"] >= 0.8 and 0.5 < q["acc"]
     ... assert model.count_params() == 12
     ... ```
-    ... It reaches {glue:text}`acc` ({glue:text}`acc_band`).
+    ... It reaches {glue:text}`acc` ({band}`acc:.2f` over the study's runs).
     ... ''')
     >>> chapter = read(path)
     >>> [(t.name, t.op, t.limit) for t in chapter.thresholds]
     [('acc', '>=', 0.8), ('acc', '>', 0.5)]
-    >>> chapter.loose, sorted(chapter.prose), chapter.measured
-    ([], ['acc', 'acc_band'], {'acc'})
+    >>> chapter.loose, chapter.prose, chapter.banded, chapter.measured
+    ([], {'acc'}, {'acc'}, {'acc'})
     """
     md_path = Path(md_path)
     chapter = Chapter(md_path.stem, [], [], set(), set(), set(), [], set())
     for kind, tags, source, first_line in _cells(md_path):
         if kind == "markdown":
             chapter.prose.update(_GLUE_ROLE.findall(source))
+            chapter.banded.update(name for other, name in _BAND_ROLE.findall(source)
+                                  if other in ("", chapter.name))
             continue
         if kind != "code":
             continue
@@ -281,8 +286,8 @@ def check(md_path: str | Path, record: dict | str | Path | None = None, margin_f
         elif band.seeds < MIN_SEEDS["quoted"]:
             problems.append(f"{where}: the band of `{name}` comes from {band.seeds} seed(s), the text needs "
                             f"{MIN_SEEDS['quoted']}: {run_study}")
-        if name + "_band" not in chapter.prose:
-            problems.append(f"{where}: the text quotes `{name}` but not its band `{name}_band`")
+        if name not in chapter.banded:
+            problems.append(f"{where}: the text quotes `{name}` but not its band: add {{band}}`{name}` beside it")
     unpaired = set()
     for pattern in chapter.ignored_glues:
         quoted = sorted(n for n in chapter.prose if fnmatch.fnmatchcase(n, pattern))

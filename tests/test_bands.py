@@ -83,11 +83,12 @@ def test_a_quoted_trained_number_needs_its_band_in_the_record_and_in_the_text(tm
         q.glue("acc", accuracy, ".4f")
         q.glue("loss", loss, ".3f")
         '''
-    path = chapter(tmp_path, code, "Accuracy {glue:text}`acc` ({glue:text}`acc_band`), loss {glue:text}`loss`.")
+    path = chapter(tmp_path, code, "Accuracy {glue:text}`acc` ({band}`acc:.2f`), loss {glue:text}`loss` "
+                                   "({band}`07_other/loss`: another chapter's loss is not this one's band).")
     problems = thresholds.check(path, record(acc=[0.85, 0.86]))
     assert problems == ["07_demo.md: the text quotes `loss`, which has no recorded band: run "
                         "`python -m booktools.variation 07_demo`",
-                        "07_demo.md: the text quotes `loss` but not its band `loss_band`"]
+                        "07_demo.md: the text quotes `loss` but not its band: add {band}`loss` beside it"]
     assert thresholds.check(path, record(acc=[0.85, 0.86], loss=[0.3, 0.31]))[1:] == []
 
 
@@ -139,7 +140,7 @@ def test_github_checks_the_trained_chapters_on_the_other_floating_point_path():
 
 
 def test_a_band_needs_enough_seeds_and_settings(tmp_path):
-    code, prose = 'q.glue("acc", accuracy)\nassert q["acc"] >= 0.5\n', "{glue:text}`acc` ({glue:text}`acc_band`)"
+    code, prose = 'q.glue("acc", accuracy)\nassert q["acc"] >= 0.5\n', "{glue:text}`acc` ({band}`07_demo/acc`)"
     path = chapter(tmp_path, code, prose)
     few = {"format": 1, "chapters": {"07_demo": {"quantities": {"acc": {"values": [
         {"value": 0.86, "seed_offset": 0, "setting": "default"},
