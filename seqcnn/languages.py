@@ -110,10 +110,13 @@ def glue_choice(name: str, value: Any, choices: Mapping[Any, str], display: bool
 
     Examples
     --------
-    Outside a notebook the glued bundle is printed (in a notebook it is a hidden output):
+    In a notebook the glued bundle is a hidden output; outside one, IPython may
+    print it (before any other glue) or not (after one), so it is kept out of sight:
 
-    >>> glue_choice("verdict", 3 < 2, {True: "beats", False: "does not beat"})
-    {'application/papermill.record/text/plain': "'does not beat'"}
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     phrase = glue_choice("verdict", 3 < 2, {True: "beats", False: "does not beat"})
+    >>> phrase
     'does not beat'
     >>> glue_choice("verdict", 5, {True: "beats", False: "does not beat"})
     Traceback (most recent call last):
