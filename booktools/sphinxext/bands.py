@@ -79,14 +79,9 @@ def _record(srcdir: str | Path) -> dict:
 
 def committed_value(srcdir: str | Path, chapter: str, name: str) -> float | None:
     """The value the committed notebook of ``chapter`` measured as ``name`` (its glued ``q_NAME``), or None."""
-    import nbformat
+    from booktools.thresholds import committed_values
 
-    from booktools.variation import collect
-
-    path = Path(srcdir) / "chapters" / f"{chapter}.ipynb"
-    if not path.is_file():
-        return None
-    return collect(nbformat.read(path, as_version=4))[0].get(name)
+    return committed_values(Path(srcdir) / "chapters" / f"{chapter}.ipynb").get(name)
 
 
 class BandRole(SphinxRole):
