@@ -396,7 +396,7 @@ def recorded_runs(entry: dict) -> list[Run]:
 
 def study(md_path: Path, configurations: Sequence[Configuration], out: Path, timeout: int = 3600,
           runner: Callable[[Path, Configuration, int], Run] | None = None, log=print, fresh: bool = False,
-          use_committed: bool = True) -> dict:
+          use_committed: bool = True, complete: bool = False) -> dict:
     """Run every configuration, one after another, and write the record to ``out`` (kept up to date after each run).
 
     Unless ``fresh``, the runs that ``out`` already holds for this chapter,
@@ -405,7 +405,10 @@ def study(md_path: Path, configurations: Sequence[Configuration], out: Path, tim
     session's end) goes on where it stopped, and ``--seeds 3`` today plus
     ``--seeds 5`` tomorrow make 5 seeds. When the committed notebook is up
     to date (:func:`committed_run`), it is the run ``seed +0, default``
-    (``use_committed=False`` trains that one too).
+    (``use_committed=False`` trains that one too). With ``complete``, a
+    recorded run that lacks a quantity the others measured (a failing assert
+    stopped its cell early) runs again: after moving the asserts to the end
+    of their cells, which leaves the record current.
 
     Studies of different chapters may run at the same time (each run's
     record notes the load average around it): each rewrites only its own
@@ -421,6 +424,13 @@ def study(md_path: Path, configurations: Sequence[Configuration], out: Path, tim
     runs: list[Run] = []
     if not fresh and previous.get("source_hash") == digest:
         runs = [r for r in recorded_runs(previous) if not any(e.startswith("run stopped") for e in r.errors)]
+        if complete:
+            measured = set().union(*(r.quantities for r in runs)) if runs else set()
+            incomplete = [r for r in runs if measured - set(r.quantities)]
+            for r in incomplete:
+                log(f"{chapter}: {r.configuration.label} lacks {', '.join(sorted(measured - set(r.quantities)))}: "
+                    "running it again", flush=True)
+            runs = [r for r in runs if r not in incomplete]
         about["date"] = previous.get("date", about["date"])
     committed = committed_run(Path(md_path)) if use_committed else None
     if committed is not None and committed.configuration in configurations \
@@ -482,6 +492,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="drop the chapter's recorded runs instead of keeping those of the same code")
     parser.add_argument("--no-committed", action="store_true",
                         help="train seed +0, default too, instead of taking the committed notebook's execution")
+    parser.add_argument("--complete", action="store_true",
+                        help="run again each recorded run that lacks a quantity the others measured")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and its estimated cost, run nothing")
     args = parser.parse_args(argv)
     try:
@@ -502,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     start = time.perf_counter()
     record = study(md_path, configurations, args.out, args.timeout, fresh=args.fresh,
-                   use_committed=not args.no_committed)
+                   use_committed=not args.no_committed, complete=args.complete)
     entry = record["chapters"][md_path.stem]
     failing = [r for r in entry["runs"] if r["errors"]]
     print(f"{len(entry['quantities'])} quantities from {len(entry['runs'])} runs in "

@@ -253,3 +253,22 @@ def test_the_committed_execution_is_the_run_seed_0_default(tmp_path, fake_chapte
     # Once the chapter's code changes, the notebook no longer stands for it.
     fake_chapter.write_text(fake_chapter.read_text().replace("seed=42)", "seed=43)"))
     assert variation.committed_run(fake_chapter) is None
+
+
+def test_complete_runs_again_a_run_that_lacks_a_quantity(tmp_path, fake_chapter):
+    out, calls = tmp_path / "bands.json", []
+
+    def runner(md_path, configuration, timeout):
+        calls.append(configuration.label)
+        cut_short = configuration.seed_offset == 1000 and calls.count(configuration.label) == 1
+        quantities = {"acc": 0.8} if cut_short else {"acc": 0.8, "gap": 0.1}
+        return variation.Run(configuration, quantities, ["cell 3: AssertionError"] if cut_short else [], 1.0)
+
+    quiet = dict(runner=runner, log=lambda *a, **k: None, use_committed=False)
+    variation.study(fake_chapter, variation.plan(seeds=2, settings=["default"]), out, **quiet)
+    variation.study(fake_chapter, variation.plan(seeds=2, settings=["default"]), out, **quiet)
+    assert calls == ["seed +0, default", "seed +1000, default"]  # without --complete, nothing runs again
+    variation.study(fake_chapter, variation.plan(seeds=2, settings=["default"]), out, complete=True, **quiet)
+    assert calls[2:] == ["seed +1000, default"]
+    entry = json.loads(out.read_text())["chapters"]["07_fake"]
+    assert len(entry["quantities"]["gap"]["values"]) == 2 and all(not r["errors"] for r in entry["runs"])
