@@ -433,9 +433,9 @@ def study(md_path: Path, configurations: Sequence[Configuration], out: Path, tim
             runs = [r for r in runs if r not in incomplete]
         about["date"] = previous.get("date", about["date"])
     committed = committed_run(Path(md_path)) if use_committed else None
-    if committed is not None and committed.configuration in configurations \
-            and committed.configuration not in {r.configuration for r in runs}:
-        runs.append(committed)
+    if committed is not None and committed.configuration in configurations:
+        # The committed notebook is that run, whenever it was executed (its timings change with each execution).
+        runs = [r for r in runs if r.configuration != committed.configuration] + [committed]
         log(f"{chapter}: {committed.configuration.label} is the committed notebook's execution", flush=True)
         _update(out, chapter, runs, about)
     done = {r.configuration for r in runs}
