@@ -118,7 +118,7 @@ def test_a_machine_dependent_glue_needs_a_band_or_a_declaration(tmp_path):
 
 #: Chapters whose study is still short of the 5 seeds a threshold needs (issue 17): it resumes with
 #: ``python -m booktools.variation CHAPTER --seeds 5 --settings default onednn-off threads-1``.
-STUDY_INCOMPLETE = {"04_jena_convnet", "05_conv_gru"}
+STUDY_INCOMPLETE = {"05_conv_gru"}
 
 
 @pytest.mark.parametrize("name", [
