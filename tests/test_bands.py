@@ -116,16 +116,7 @@ def test_a_machine_dependent_glue_needs_a_band_or_a_declaration(tmp_path):
         bands.Quantities("07_demo", record=record()).unbanded("x", reason=" ")
 
 
-#: Chapters whose study is still short of the 5 seeds a threshold needs (issue 17): it resumes with
-#: ``python -m booktools.variation CHAPTER --seeds 5 --settings default onednn-off threads-1``.
-STUDY_INCOMPLETE = {"05_conv_gru"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="issue 17: the study has 3 of the 5 seeds "
-                                               "its thresholds need; remove the chapter from STUDY_INCOMPLETE "
-                                               "when the study has run the other two"))
-    if name in STUDY_INCOMPLETE else name for name in TRAINED])
+@pytest.mark.parametrize("name", TRAINED)
 def test_every_threshold_and_quoted_number_of_a_trained_chapter_sits_outside_its_band(name):
     problems = thresholds.check(CHAPTERS / f"{name}.md")
     assert not problems, "\n".join(problems)
