@@ -22,6 +22,10 @@ the chapter passes: 0, 1000, 2000, ...) and a *setting*:
 ``threads-1``
     ``SEQCNN_INTRA_OP_THREADS=1``: one thread inside each operation, another
     split of the sums;
+``onednn-off-threads-1``
+    both at once: Eigen's kernels on one thread, as on a one-core machine
+    whose TensorFlow does not use oneDNN (each kernel library's speed on one
+    thread moves timing ratios that neither change alone moves as much);
 ``load``
     a second process training a small model beside the chapter for the whole
     run: timings and their ratios under concurrent CPU load.
@@ -68,6 +72,7 @@ SETTINGS: dict[str, dict[str, str]] = {
     "default": {},
     "onednn-off": {"TF_ENABLE_ONEDNN_OPTS": "0"},
     "threads-1": {runtime.THREADS_ENV: "1"},
+    "onednn-off-threads-1": {"TF_ENABLE_ONEDNN_OPTS": "0", runtime.THREADS_ENV: "1"},
     "load": {},
 }
 #: Settings that run a CPU load beside the chapter.
@@ -142,7 +147,7 @@ class Run:
     note: str = ""
 
 
-def plan(seeds: int = 5, settings: Sequence[str] = ("default", "onednn-off", "threads-1", "load"),
+def plan(seeds: int = 5, settings: Sequence[str] = ("default", "onednn-off", "threads-1", "onednn-off-threads-1", "load"),
          setting_seeds: int = 1) -> list[Configuration]:
     """The configurations of a study: ``seeds`` seeds on ``default``, the first ``setting_seeds`` on each other setting.
 

@@ -54,7 +54,8 @@ def test_plan_runs_every_seed_by_default_and_the_first_seeds_elsewhere():
     labels = [c.label for c in variation.plan(seeds=5, setting_seeds=2)]
     assert labels[:5] == [f"seed +{i * 1000}, default" for i in range(5)]
     assert labels[5:] == ["seed +0, onednn-off", "seed +1000, onednn-off", "seed +0, threads-1",
-                          "seed +1000, threads-1", "seed +0, load", "seed +1000, load"]
+                          "seed +1000, threads-1", "seed +0, onednn-off-threads-1", "seed +1000, onednn-off-threads-1",
+                          "seed +0, load", "seed +1000, load"]
     with pytest.raises(ValueError, match="unknown setting.*gpu"):
         variation.plan(settings=["default", "gpu"])
     with pytest.raises(ValueError, match="at least 1"):
@@ -66,6 +67,8 @@ def test_configuration_environment_replaces_inherited_perturbations():
     env = variation.Configuration(2000, "default").environment(base)
     assert env == {"PATH": "/bin", "SEQCNN_SEED_OFFSET": "2000"}
     assert variation.Configuration(0, "threads-1").environment({})["SEQCNN_INTRA_OP_THREADS"] == "1"
+    both = variation.Configuration(0, "onednn-off-threads-1").environment({})
+    assert (both["TF_ENABLE_ONEDNN_OPTS"], both["SEQCNN_INTRA_OP_THREADS"]) == ("0", "1")
     assert variation.Configuration(0, "load").loaded and not variation.Configuration(0, "default").loaded
 
 
