@@ -145,6 +145,8 @@ class Run:
     load: tuple[float, float] | None = None
     #: Where the run comes from, when not from this command.
     note: str = ""
+    #: The processor it ran on (``machine()["cpu"]``): a record gathered over sessions may span machines.
+    cpu: str = ""
 
 
 def plan(seeds: int = 5, settings: Sequence[str] = ("default", "onednn-off", "threads-1", "onednn-off-threads-1", "load"),
@@ -236,7 +238,7 @@ def run_notebook(md_path: Path, configuration: Configuration, timeout: int = 360
             load.wait()
     quantities, errors = collect(nb)
     return Run(configuration, quantities, errors + stopped, round(seconds, 1),
-               load=(round(load_before, 2), round(load_after, 2)))
+               load=(round(load_before, 2), round(load_after, 2)), cpu=str(machine()["cpu"]))
 
 
 def machine() -> dict[str, object]:
@@ -291,7 +293,8 @@ def merge(record: dict, chapter: str, runs: Sequence[Run], about: dict[str, obje
         "seconds": round(sum(run.seconds for run in runs), 1),
         "runs": [{"seed_offset": r.configuration.seed_offset, "setting": r.configuration.setting,
                   "environment": SETTINGS[r.configuration.setting], "seconds": r.seconds, "errors": r.errors,
-                  **({"load_average": list(r.load)} if r.load else {}), **({"note": r.note} if r.note else {})}
+                  **({"load_average": list(r.load)} if r.load else {}), **({"note": r.note} if r.note else {}),
+                  **({"cpu": r.cpu} if r.cpu else {})}
                  for r in runs],
         "quantities": dict(sorted(quantities.items())),
     }
@@ -395,7 +398,8 @@ def recorded_runs(entry: dict) -> list[Run]:
                       for value in quantity["values"]
                       if (value["seed_offset"], value["setting"]) == (configuration.seed_offset, configuration.setting)}
         load = tuple(run["load_average"]) if run.get("load_average") else None
-        runs.append(Run(configuration, quantities, list(run["errors"]), run["seconds"], load, run.get("note", "")))
+        runs.append(Run(configuration, quantities, list(run["errors"]), run["seconds"], load, run.get("note", ""),
+                        run.get("cpu", "")))
     return runs
 
 

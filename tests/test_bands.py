@@ -12,13 +12,13 @@ from seqcnn import bands
 TRAINED = ["03_imdb", "04_jena_convnet", "05_conv_gru"]
 
 
-SETTINGS = ("default", "onednn-off", "threads-1")
+SETTINGS = thresholds.REQUIRED_SETTINGS
 
 
 def record(**quantities):
-    """A bands record of chapter 07_demo, each quantity's values repeated over 5 seeds and 3 settings."""
+    """A bands record of chapter 07_demo, each quantity's values repeated over 5 seeds and the required settings."""
     def entries(values):
-        return [{"value": values[i % len(values)], "seed_offset": 1000 * i, "setting": SETTINGS[i % 3]}
+        return [{"value": values[i % len(values)], "seed_offset": 1000 * i, "setting": SETTINGS[i % len(SETTINGS)]}
                 for i in range(max(5, len(values)))]
 
     return {"format": 1, "chapters": {"07_demo": {"quantities": {
@@ -145,10 +145,14 @@ def test_a_band_needs_enough_seeds_and_settings(tmp_path):
         {"value": 0.85, "seed_offset": 1000, "setting": "onednn-off"}]}}}}}
     problems = thresholds.check(path, few)
     assert len(problems) == 2
-    assert "comes from 2 seed(s) and 2 setting(s); a threshold needs 5 seeds and 3 settings" in problems[0]
+    assert ("comes from 2 seed(s) and lacks the setting(s) threads-1, onednn-off-threads-1; a threshold needs 5 seeds "
+            "and the settings default, onednn-off, threads-1, onednn-off-threads-1") in problems[0]
     assert "the band of `acc` comes from 2 seed(s), the text needs 3" in problems[1]
     values = [{"value": 0.85 + i / 1000, "seed_offset": 1000 * i, "setting": "default"} for i in range(5)]
     values += [{"value": 0.853, "seed_offset": 0, "setting": s} for s in ("onednn-off", "threads-1")]
+    three = {"format": 1, "chapters": {"07_demo": {"quantities": {"acc": {"values": values}}}}}
+    assert "lacks the setting(s) onednn-off-threads-1" in thresholds.check(path, three)[0]
+    values += [{"value": 0.853, "seed_offset": 0, "setting": "onednn-off-threads-1"}]
     enough = {"format": 1, "chapters": {"07_demo": {"quantities": {"acc": {"values": values}}}}}
     assert thresholds.check(path, enough) == []
 

@@ -275,3 +275,13 @@ def test_complete_runs_again_a_run_that_lacks_a_quantity(tmp_path, fake_chapter)
     assert calls[2:] == ["seed +1000, default"]
     entry = json.loads(out.read_text())["chapters"]["07_fake"]
     assert len(entry["quantities"]["gap"]["values"]) == 2 and all(not r["errors"] for r in entry["runs"])
+
+
+def test_each_run_keeps_the_processor_it_ran_on():
+    """A record gathered over sessions spans machines: each run names its processor, the committed run none."""
+    runs = [variation.Run(variation.Configuration(0, "default"), {"acc": 0.86}, [], 10.0, cpu="Intel(R) Xeon(R)"),
+            variation.Run(variation.Configuration(0, "onednn-off-threads-1"), {"acc": 0.85}, [], 30.0, cpu="AMD EPYC"),
+            variation.Run(variation.Configuration(1000, "default"), {"acc": 0.87}, [], 9.0, note="committed")]
+    entry = variation.merge({"chapters": {}}, "03_imdb", runs, {})["chapters"]["03_imdb"]
+    assert [r.get("cpu") for r in entry["runs"]] == ["Intel(R) Xeon(R)", "AMD EPYC", None]
+    assert variation.recorded_runs(entry) == runs
