@@ -149,8 +149,7 @@ class Run:
     cpu: str = ""
 
 
-def plan(seeds: int = 5, settings: Sequence[str] = ("default", "onednn-off", "threads-1", "onednn-off-threads-1", "load"),
-         setting_seeds: int = 1) -> list[Configuration]:
+def plan(seeds: int = 5, settings: Sequence[str] = tuple(SETTINGS), setting_seeds: int = 1) -> list[Configuration]:
     """The configurations of a study: ``seeds`` seeds on ``default``, the first ``setting_seeds`` on each other setting.
 
     Examples
