@@ -2,6 +2,12 @@
 
 import pytest
 
+from booktools import kernel_env
+
+# nbval's kernels inherit this process's environment: TensorFlow's oneDNN kernels on, as in every
+# execution of the chapters (a value already set, e.g. TF_ENABLE_ONEDNN_OPTS=0, is kept).
+kernel_env.apply()
+
 
 @pytest.fixture(autouse=True)
 def _no_recorded_data_sets():

@@ -48,7 +48,7 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
-from booktools import dependencies, provenance
+from booktools import dependencies, kernel_env, provenance
 
 __all__ = ["EXECUTE_COMMAND", "PACKAGE_DIR", "COLAB_TAG", "colab_cell", "sync_colab_cell", "module_digest", "code_record",
            "source_hash", "execute", "sync", "status", "check", "main"]
@@ -317,7 +317,8 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
 
     In a book (``_config.yml`` above the chapter's folder), the ``.md``
     first gets its Colab install cell (:func:`sync_colab_cell`). The kernel
-    runs in the chapter's folder with the current Python. The notebook is
+    runs in the chapter's folder with the current Python, in the environment
+    of :func:`booktools.kernel_env.kernel_environment` (oneDNN on). The notebook is
     written only if every cell ran without error (cells tagged
     ``raises-exception`` may raise), with :func:`code_record` and the
     execution record (:func:`booktools.provenance.kernel_facts`, run as the
@@ -370,7 +371,7 @@ def _execute(md_path: Path, timeout: int = 1200) -> float:
         resources={"metadata": {"path": str(md_path.parent.resolve())}},
         on_cell_start=lambda cell, cell_index: marks.setdefault(cell_index, time.perf_counter()),
     )
-    client.execute()
+    client.execute(env=kernel_env.kernel_environment())
     probe = nb.cells.pop()
     for cell in nb.cells:
         if cell.cell_type == "code":

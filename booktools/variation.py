@@ -15,7 +15,8 @@ A configuration is a seed offset (``SEQCNN_SEED_OFFSET``, added to every seed
 the chapter passes: 0, 1000, 2000, ...) and a *setting*:
 
 ``default``
-    the machine as it is (TensorFlow's oneDNN kernels on, one thread per core);
+    the machine as the book runs it (TensorFlow's oneDNN kernels on, which
+    :mod:`booktools.kernel_env` asks for on every processor; one thread per core);
 ``onednn-off``
     ``TF_ENABLE_ONEDNN_OPTS=0``: TensorFlow's Eigen kernels, another order of
     floating-point sums;
@@ -59,6 +60,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from booktools import kernel_env
 from seqcnn import bands, runtime
 
 __all__ = ["SETTINGS", "Configuration", "Run", "code_hash", "collect", "committed_run", "estimate", "machine", "main", "merge", "plan",
@@ -104,6 +106,8 @@ class Configuration:
     >>> c = Configuration(1000, "onednn-off")
     >>> c.label, sorted(c.environment({}).items())
     ('seed +1000, onednn-off', [('SEQCNN_SEED_OFFSET', '1000'), ('TF_ENABLE_ONEDNN_OPTS', '0')])
+    >>> sorted(Configuration(0, "default").environment({}).items())
+    [('SEQCNN_SEED_OFFSET', '0'), ('TF_ENABLE_ONEDNN_OPTS', '1')]
     """
 
     seed_offset: int
@@ -128,6 +132,7 @@ class Configuration:
         env = dict(os.environ if base is None else base)
         for name in (runtime.SEED_OFFSET_ENV, runtime.THREADS_ENV, "TF_ENABLE_ONEDNN_OPTS"):
             env.pop(name, None)
+        env = kernel_env.kernel_environment(env)
         env[runtime.SEED_OFFSET_ENV] = str(self.seed_offset)
         env.update(SETTINGS[self.setting])
         return env
@@ -199,7 +204,7 @@ def collect(nb) -> tuple[dict[str, float], list[str]]:
 
 
 def _start_load() -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {**kernel_env.kernel_environment(), "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.Popen([sys.executable, "-c", LOAD_CODE], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 

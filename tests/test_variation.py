@@ -29,6 +29,8 @@ FAKE_CHAPTER = textwrap.dedent('''\
     q["seed"] = runtime.seeded(42)
     q["threads"] = tf.config.threading.get_intra_op_parallelism_threads()
     q["onednn_off"] = os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0"
+    from tensorflow.python.util import _pywrap_util_port
+    q["onednn_used"] = _pywrap_util_port.IsMklEnabled()  # what TensorFlow itself runs
     ```
 
     ```{code-cell} ipython3
@@ -65,7 +67,8 @@ def test_plan_runs_every_seed_by_default_and_the_first_seeds_elsewhere():
 def test_configuration_environment_replaces_inherited_perturbations():
     base = {"TF_ENABLE_ONEDNN_OPTS": "0", "SEQCNN_INTRA_OP_THREADS": "1", "PATH": "/bin"}
     env = variation.Configuration(2000, "default").environment(base)
-    assert env == {"PATH": "/bin", "SEQCNN_SEED_OFFSET": "2000"}
+    # The inherited perturbations go; the book's kernel environment (oneDNN on) comes in their place.
+    assert env == {"PATH": "/bin", "SEQCNN_SEED_OFFSET": "2000", "TF_ENABLE_ONEDNN_OPTS": "1"}
     assert variation.Configuration(0, "threads-1").environment({})["SEQCNN_INTRA_OP_THREADS"] == "1"
     both = variation.Configuration(0, "onednn-off-threads-1").environment({})
     assert (both["TF_ENABLE_ONEDNN_OPTS"], both["SEQCNN_INTRA_OP_THREADS"]) == ("0", "1")
@@ -81,6 +84,8 @@ def test_run_notebook_carries_each_perturbation_into_a_fresh_kernel(fake_chapter
     assert default.quantities["draw"] != other.quantities["draw"]
     assert other.quantities["threads"] == 1 and default.quantities["threads"] == 0  # 0: TensorFlow's default
     assert eigen.quantities["onednn_off"] == 1 and default.quantities["onednn_off"] == 0
+    # "default" is the book's kernel environment: oneDNN on whatever the processor (booktools.kernel_env).
+    assert default.quantities["onednn_used"] == 1 and eigen.quantities["onednn_used"] == 0
     assert default.errors == [] and default.seconds > 0
     assert len(default.load) == 2 and all(load >= 0 for load in default.load)  # what else the machine was doing
     # A failing assert is recorded, and the cells after it still run.
@@ -161,7 +166,7 @@ def test_command_line_runs_the_study_end_to_end(tmp_path, fake_chapter, capsys):
                            "--timeout", "120"]) == 0
     entry = json.loads(out.read_text())["chapters"]["07_fake"]
     assert [(r["setting"], r["errors"]) for r in entry["runs"]] == [("default", []), ("load", [])]
-    assert set(entry["quantities"]) == {"draw", "seed", "threads", "onednn_off", "after_the_failure"}
+    assert set(entry["quantities"]) == {"draw", "seed", "threads", "onednn_off", "onednn_used", "after_the_failure"}
     assert "runs with failing cells: 0" in capsys.readouterr().out
 
 
