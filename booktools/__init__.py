@@ -9,6 +9,8 @@ Modules
 -------
 notebooks
     Syncing, executing and checking the chapter notebooks (``python -m booktools.notebooks``).
+kernel_env
+    The environment of every kernel the book's tooling starts: TensorFlow's oneDNN kernels on.
 dependencies
     Which ``seqcnn`` modules a chapter's code runs, read with :mod:`ast`.
 provenance
