@@ -266,6 +266,57 @@ def _line_numbers(raw: bytes | mmap.mmap, dialect: _Dialect) -> np.ndarray:
     return np.array([i for i, line in enumerate(lines) if line], dtype="int64") + 2
 
 
+def _first_stray(raw: bytes | mmap.mmap, dialect: _Dialect) -> int | None:
+    """The line of the file holding the rows' first byte that is not UTF-8 text (a stray byte), if any."""
+    try:
+        raw[dialect.body:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[dialect.body:dialect.body + error.start].splitlines(keepends=True)
+        partial = bool(before) and not before[-1].endswith((b"\n", b"\r"))  # the stray byte's line began
+        return len(before) - partial + 2
+    return None
+
+
+def _stray_note(raw: bytes | mmap.mmap, dialect: _Dialect, line: int) -> str:
+    """A sentence naming the first byte of line ``line`` of the file that is not UTF-8 text, or ``""``."""
+    text = raw[dialect.body:].splitlines()[line - 2]  # line 2 is the first after the header
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return (f"Line {line} holds the byte 0x{text[error.start]:02X}, which is not UTF-8 text: the file may be "
+                "damaged there (a download or copy cut short) or saved in another encoding; if so, get it again. ")
+    return ""
+
+
+def _refusal(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect, error: Exception) -> data.DataError:
+    """The :class:`~seqcnn.data.DataError` for a parser's own error, naming the line it stands on if it can be found.
+
+    That line is the row that pyarrow's message names (``Row #3``: the
+    third row, empty lines not counted), else the first holding a stray
+    byte (not UTF-8 text).
+    """
+    line = None
+    found = re.search(r"\bRow #(\d+)", str(error))
+    if found:
+        lines = _line_numbers(raw, dialect)
+        line = int(lines[int(found[1]) - 1]) if 0 < int(found[1]) <= len(lines) else None
+    if line is None:
+        line = _first_stray(raw, dialect)
+    words = str(error).strip() or type(error).__name__
+    words += "" if words.endswith(".") else "."
+    if line is None:
+        return data.DataError(f"{path}: {words} Fix the file, or save it again from a spreadsheet as CSV UTF-8.")
+    return data.DataError(f"{path}, line {line}: {words} {_stray_note(raw, dialect, line)}Fix that line, or save "
+                          "the file again from a spreadsheet as CSV UTF-8.")
+
+
+def _parse_errors() -> tuple[type[Exception], ...]:
+    """What the parsers raise on rows they cannot read: Python's errors of values, and any of pyarrow's."""
+    import pyarrow as pa
+
+    return ValueError, TypeError, LookupError, pa.ArrowException
+
+
 def read_csv(path: str | Path) -> Weather:
     """Read a Jena weather CSV (Keras or ``mpi_roof`` format) by column name, and clean it.
 
@@ -295,7 +346,10 @@ def read_csv(path: str | Path) -> Weather:
         If the file cannot be read (naming the path and the reason), has no
         data rows, a feature column is missing or twice (naming the columns
         and the file), a cell is not a number or a time (naming the line, the
-        column and the value), or the times conflict (see :func:`clean`).
+        column and the value), a row has too many or too few cells, or holds
+        a stray byte that is not UTF-8 text (naming the line and the byte),
+        or the times conflict (see :func:`clean`). Any other error of the
+        parsers on the rows is one too, naming the line where it can be found.
 
     Examples
     --------
@@ -330,11 +384,12 @@ def _load(path: Path, raw: bytes | mmap.mmap) -> Weather:
         times, values = _read_fast(raw, dialect)
         if not np.isfinite(values).all():
             raise ValueError("a cell holds nan or inf")
-    except ValueError as error:  # pyarrow's errors name no line: find the bad cell the careful way
+    except MemoryError:  # pyarrow's too (an ArrowException): not a fault of the file
+        raise
+    except _parse_errors() as error:  # pyarrow's errors name no line: find the bad cell the careful way
         times, values = _read_careful(path, raw, dialect)
         if np.isfinite(values).all():  # pandas read what pyarrow refused: refuse it too, in pyarrow's words
-            raise data.DataError(f"{path}: {error}. Fix the file, or save it again from a spreadsheet as CSV "
-                                 "UTF-8.") from None
+            raise _refusal(path, raw, dialect, error) from None
         row, col = np.argwhere(~np.isfinite(values))[0]  # "inf" parses as a number
         raise data.DataError(
             f"{path}, line {_line_numbers(raw, dialect)[row]}: column {FEATURES[col]!r} holds {values[row, col]}, "
@@ -385,7 +440,23 @@ def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tupl
     """Parse with pandas, keeping text where a cell is not a number, to name the bad line.
 
     A row with more or fewer cells than the header is named first (pyarrow
-    reports its physical line).
+    reports its physical line). Any other error of pyarrow or pandas is a
+    :class:`~seqcnn.data.DataError` too, naming the line if it can be found
+    (see :func:`_refusal`).
+    """
+    try:
+        return _parse_careful(path, raw, dialect)
+    except (data.DataError, MemoryError):
+        raise
+    except _parse_errors() as error:
+        raise _refusal(path, raw, dialect, error) from None
+
+
+def _parse_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_read_careful`, letting the parsers' own errors through.
+
+    The rows are read as Latin-1, where any byte is a character: a stray
+    byte (not UTF-8 text) stays in its cell, to be named with its line.
     """
     import pandas as pd
     import pyarrow as pa
@@ -394,19 +465,20 @@ def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tupl
     uneven = []
     pa_csv.read_csv(
         pa.BufferReader(pa.py_buffer(raw)[dialect.body:]),
-        read_options=pa_csv.ReadOptions(column_names=dialect.names, use_threads=False),
+        read_options=pa_csv.ReadOptions(column_names=dialect.names, use_threads=False, encoding="latin-1"),
         parse_options=pa_csv.ParseOptions(delimiter=dialect.separator, invalid_row_handler=lambda row: uneven.append(
             row) or "skip"),
         convert_options=pa_csv.ConvertOptions(include_columns=[_TIME], column_types={_TIME: pa.binary()}),
     )
     if uneven:
         row = uneven[0]  # row.number counts the rows, not the empty lines
+        line = int(_line_numbers(raw, dialect)[row.number - 1]) if row.number else None
         raise data.DataError(
-            f"{path}, line {_line_numbers(raw, dialect)[row.number - 1] if row.number else '?'}: "
+            f"{path}, line {line or '?'}: "
             f"{row.actual_columns} cells where the header has {row.expected_columns}. A row needs one cell per column: "
             f"a {dialect.separator!r} inside an unquoted cell (such as a decimal comma) splits it, an unclosed '\"' "
-            "joins cells, a row cut short lacks some. Fix that line, or save the file again with ';' between cells "
-            "if its numbers have decimal commas."
+            f"joins cells, a row cut short lacks some. {_stray_note(raw, dialect, line) if line else ''}Fix that line, "
+            "or save the file again with ';' between cells if its numbers have decimal commas."
         )
     table = pd.read_csv(io.BytesIO(raw[dialect.body:]), sep=dialect.separator, names=dialect.names, header=None,
                         encoding="latin-1", usecols=[_TIME, *FEATURES], na_filter=False, dtype=str)
@@ -422,7 +494,7 @@ def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tupl
             mark = " with a decimal comma, as the file's first rows have them" if dialect.decimal == "," else ""
             raise data.DataError(
                 f"{path}, line {lines[row]}: column {name!r} holds {cells.iloc[row]!r}, "
-                f"not a number{mark}. Fix or remove that line."
+                f"not a number{mark}. {_stray_note(raw, dialect, lines[row])}Fix or remove that line."
             )
     cells = table[_TIME]
     times = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
@@ -434,7 +506,8 @@ def _read_careful(path: Path, raw: bytes | mmap.mmap, dialect: _Dialect) -> tupl
     if times.isna().any():
         row = int(np.flatnonzero(times.isna())[0])
         raise data.DataError(
-            f"{path}, line {lines[row]}: column {_TIME!r} holds {cells.iloc[row]!r}, not {_TIME_HELP}."
+            f"{path}, line {lines[row]}: column {_TIME!r} holds {cells.iloc[row]!r}, not {_TIME_HELP}. "
+            f"{_stray_note(raw, dialect, lines[row])}".rstrip()
         )
     text = table[list(FEATURES)]
     if dialect.decimal == ",":

@@ -281,3 +281,145 @@ def test_what_pyarrow_refuses_is_refused_even_if_pandas_reads_it(tmp_path, monke
     monkeypatch.setattr(jena_csv, "_read_fast", refuse)
     message = refused(path)
     assert "something pyarrow does not take. Fix the file, or save it again from a spreadsheet as CSV UTF-8" in message
+
+
+# A stray byte (issue 24, item 7): a byte that is not UTF-8 text, such as 0xFF or a Latin-1 'é' (0xE9), where a
+# download or a copy was cut short. Whatever the parsers make of it, the reader sees a DataError naming the line.
+
+def stray(tmp_path: Path, name: str, row: int, cut: int | None, byte: bytes, newline: bool = True) -> Path:
+    """The original with ``byte`` in row ``row`` (line ``row + 2``) after ``cut`` characters (the rest of the row
+    dropped), or, if ``cut`` is None, at the end of the complete row; the file's last line ends without a newline
+    unless ``newline``."""
+    original(tmp_path)
+    lines = [",".join(NAMES).encode()] + [",".join(cells).encode() for cells in table(tmp_path)]
+    text = lines[row + 1]
+    lines[row + 1] = text + byte if cut is None else text[:cut] + byte
+    path = tmp_path / name
+    path.write_bytes(b"\n".join(lines) + (b"\n" if newline else b""))
+    assert byte in path.read_bytes()
+    return path
+
+
+def refused_quietly(path: Path, monkeypatch) -> str:
+    """:func:`refused`, also checking that no exception was swallowed on the way (pyarrow calls back into Python)."""
+    swallowed = []
+    monkeypatch.setattr("sys.unraisablehook", swallowed.append)
+    message = refused(path)
+    assert not swallowed, [str(hook.exc_value) for hook in swallowed]
+    return message
+
+
+@pytest.mark.parametrize("byte", [b"\xff", b"\xe9"])
+def test_row_cut_short_by_a_stray_byte_names_the_line(tmp_path, monkeypatch, byte):
+    path = stray(tmp_path, "cut.csv", row=2, cut=60, byte=byte)  # in the middle of the 8th number of line 4
+    assert path.read_bytes().split(b"\n")[3].endswith(b",602.5," + byte)
+    message = refused_quietly(path, monkeypatch)
+    assert f"{path}, line 4: 9 cells where the header has 15." in message
+    assert f"Line 4 holds the byte 0x{byte[0]:02X}, which is not UTF-8 text" in message
+    assert "Fix that line" in message
+
+
+@pytest.mark.parametrize("byte", [b"\xff", b"\xe9"])
+def test_stray_byte_inside_a_complete_row_names_the_line(tmp_path, monkeypatch, byte):
+    original(tmp_path)
+    rows = [[cell.encode() for cell in cells] for cells in table(tmp_path)]
+    rows[2][8] = byte + rows[2][8]  # 'VPdef (mbar)' of line 4
+    path = tmp_path / "inside.csv"
+    path.write_bytes(b"\n".join([",".join(NAMES).encode()] + [b",".join(cells) for cells in rows]) + b"\n")
+    message = refused_quietly(path, monkeypatch)
+    assert f"{path}, line 4: column 'VPdef (mbar)' holds {byte.decode('latin-1') + '702.5'!r}, not a number" in message
+    assert f"Line 4 holds the byte 0x{byte[0]:02X}, which is not UTF-8 text" in message
+
+
+@pytest.mark.parametrize("cut", [60, None])
+@pytest.mark.parametrize("byte", [b"\xff", b"\xe9"])
+def test_stray_byte_at_the_end_of_the_file_names_the_line(tmp_path, monkeypatch, byte, cut):
+    path = stray(tmp_path, "end.csv", row=ROWS - 1, cut=cut, byte=byte, newline=False)
+    assert path.read_bytes().endswith(byte)
+    message = refused_quietly(path, monkeypatch)
+    assert f"{path}, line 7: " in message
+    assert ("9 cells where the header has 15" if cut else "column 'wd (deg)' holds '1305.5") in message
+    assert f"Line 7 holds the byte 0x{byte[0]:02X}, which is not UTF-8 text" in message
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_stray_byte_cutting_the_time_short_names_the_line_after_an_empty_line(tmp_path, monkeypatch, end):
+    original(tmp_path)
+    lines = [",".join(NAMES).encode()] + [",".join(cells).encode() for cells in table(tmp_path)]
+    lines[3] = lines[3][:10] + b"\xe9"  # '01.01.2009' and a stray byte
+    lines.insert(2, b"")  # so it stands on line 5
+    path = tmp_path / "time.csv"
+    path.write_bytes(end.encode().join(lines) + end.encode())
+    message = refused_quietly(path, monkeypatch)
+    assert f"{path}, line 5: 1 cells where the header has 15." in message
+    assert "Line 5 holds the byte 0xE9, which is not UTF-8 text" in message
+
+
+def test_stray_byte_in_a_column_not_read_is_ignored(tmp_path):
+    reference = original(tmp_path)
+    rows = [[cell.encode() for cell in cells] + [b"x"] for cells in table(tmp_path)]
+    rows[2][-1] = b"\xff\xe9"
+    path = tmp_path / "extra.csv"
+    path.write_bytes(b"\n".join([",".join([*NAMES, "note"]).encode()] + [b",".join(cells) for cells in rows]) + b"\n")
+    assert_same(jena_csv.read_csv(path), reference)
+
+
+def arrow_invalid(message: str) -> Exception:
+    import pyarrow as pa
+
+    return pa.ArrowInvalid(message)
+
+
+@pytest.mark.parametrize("error", [
+    lambda: UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+    lambda: arrow_invalid("CSV parse error: Row #3: Expected 15 columns, got 9"),
+    lambda: pd.errors.ParserError("Error tokenizing data. C error: Expected 15 fields in line 4, saw 9"),
+    lambda: TypeError("something pandas does not take"),
+])
+def test_any_error_of_the_careful_parser_names_the_line_of_the_stray_byte(tmp_path, monkeypatch, error):
+    path = stray(tmp_path, "careful.csv", row=2, cut=None, byte=b"\xff")
+
+    def fail(*args, **kwargs):
+        raise error()
+
+    monkeypatch.setattr(pd, "read_csv", fail)
+    message = refused(path)
+    assert f"{path}, line 4: " in message and "Line 4 holds the byte 0xFF, which is not UTF-8 text" in message
+
+
+def test_error_of_the_careful_parser_without_a_stray_byte_names_pyarrows_row(tmp_path, monkeypatch):
+    path = keras_csv(tmp_path / "k.csv")
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:2] + [""] + lines[2:]) + "\n")  # row 3 stands on line 5
+
+    def fail(*args, **kwargs):
+        raise arrow_invalid("CSV parse error: Row #3: Expected 15 columns, got 9: ...")
+
+    monkeypatch.setattr(jena_csv, "_read_fast", fail)
+    monkeypatch.setattr(pd, "read_csv", fail)
+    message = refused(path)
+    assert f"{path}, line 5: CSV parse error: Row #3: Expected 15 columns, got 9: ... Fix that line" in message
+
+
+@pytest.mark.parametrize("error", ["ArrowNotImplementedError", "ArrowTypeError", "ArrowKeyError", "ArrowIndexError"])
+def test_any_arrow_error_of_the_fast_parser_is_refused(tmp_path, monkeypatch, error):
+    import pyarrow as pa
+
+    path = stray(tmp_path, "fast.csv", row=2, cut=60, byte=b"\xff")
+
+    def fail(raw, dialect):
+        raise getattr(pa, error)("something pyarrow does not take")
+
+    monkeypatch.setattr(jena_csv, "_read_fast", fail)
+    assert f"{path}, line 4: 9 cells where the header has 15." in refused(path)
+
+
+def test_running_out_of_memory_is_not_blamed_on_the_file(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    def fail(raw, dialect):
+        raise pa.ArrowMemoryError("malloc of size 1048576 failed")
+
+    monkeypatch.setattr(jena_csv, "_read_fast", fail)
+    with pytest.raises(pa.ArrowMemoryError):
+        jena_csv.read_csv(keras_csv(tmp_path / "k.csv"))
