@@ -347,7 +347,7 @@ def execute(md_path: Path, timeout: int = 1200) -> float:
     >>> nb.cells[0].outputs[0].text
     '42\\n'
     >>> sorted(nb.metadata.seqcnn.execution)
-    ['cpus', 'data', 'packages', 'python', 'seconds', 'started']
+    ['cpus', 'data', 'onednn', 'packages', 'processor', 'python', 'seconds', 'started']
     """
     md_path = Path(md_path)
     _prepare(md_path)

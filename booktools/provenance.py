@@ -1,4 +1,4 @@
-"""What a chapter ran with: the data files it read, the versions, the machine.
+"""What a chapter ran with: the data files it read, the versions, the machine, TensorFlow's kernels.
 
 ``seqcnn`` remembers every data set a chapter finds (:func:`seqcnn.data.note_read`, called by
 :func:`seqcnn.data.locate` and the Jena loader), under a name that does not depend on the machine
@@ -7,16 +7,23 @@ executed a chapter, it runs :func:`kernel_facts` in the chapter's kernel (as sou
 need not import ``booktools``), completes them with :func:`complete` (the size and digest of each
 data set) and stores the result in the notebook's metadata; the book's "Running the chapters" page
 shows those records with :func:`execution_rows`.
+
+The kernel also says what ran the chapter's numbers: the processor's model name (``/proc/cpuinfo``,
+else :func:`platform.processor`), and, if the chapter imported TensorFlow, whether TensorFlow's
+oneDNN kernels were on in that kernel (asked of TensorFlow itself once the chapter has run) and the
+``TF_ENABLE_ONEDNN_OPTS`` it saw. Records written before these facts existed lack them;
+:func:`execution_rows` shows an em dash.
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
-import json
+import re
 from pathlib import Path
 
-__all__ = ["PACKAGES", "kernel_facts", "kernel_probe", "complete", "describe", "report", "execution_rows"]
+__all__ = ["PACKAGES", "kernel_facts", "kernel_probe", "complete", "describe", "report", "short_processor",
+           "onednn_state", "execution_rows"]
 
 #: The packages whose versions an execution record names (import name: distribution names to try).
 PACKAGES: dict[str, tuple[str, ...]] = {
@@ -27,7 +34,7 @@ PACKAGES: dict[str, tuple[str, ...]] = {
 
 
 def kernel_facts(packages: dict[str, tuple[str, ...]]) -> dict[str, object]:
-    """The Python and package versions, the CPU count and the data sets read, of this process.
+    """The Python and package versions, the CPUs, TensorFlow's kernels and the data sets read, of this process.
 
     Self-contained (it imports what it needs), because :func:`kernel_probe` sends its source to a
     chapter's kernel. A package's version is that of the loaded module if there is one, else
@@ -35,13 +42,27 @@ def kernel_facts(packages: dict[str, tuple[str, ...]]) -> dict[str, object]:
     The data sets are :func:`seqcnn.data.data_sets_read`, as ``[name, path]`` pairs, if
     ``seqcnn.data`` was imported (nothing was read otherwise).
 
+    ``processor`` is the model name of the first CPU in ``/proc/cpuinfo`` (``"AMD EPYC 7763 64-Core
+    Processor"``), else :func:`platform.processor`, else :func:`platform.machine` (``"arm"``,
+    ``"x86_64"``), whitespace collapsed, at most 80 characters, or ``None``. ``onednn`` is ``None``
+    if TensorFlow was not imported (the chapter does not use it; it is not imported here), else
+    ``{"on": ..., "TF_ENABLE_ONEDNN_OPTS": ...}``: whether TensorFlow runs its oneDNN kernels in
+    this process (``tensorflow.python.util._pywrap_util_port.IsMklEnabled()``, which TensorFlow
+    decides once, from the processor and ``TF_ENABLE_ONEDNN_OPTS``; ``None`` if this TensorFlow
+    cannot say) and the variable's value here (``None`` if unset).
+
     Examples
     --------
     >>> facts = kernel_facts(PACKAGES)
     >>> sorted(facts)
-    ['cpus', 'packages', 'python', 'read']
+    ['cpus', 'onednn', 'packages', 'processor', 'python', 'read']
     >>> import platform
     >>> facts["python"] == platform.python_version()
+    True
+    >>> isinstance(facts["processor"], str) and 0 < len(facts["processor"]) <= 80
+    True
+    >>> import sys
+    >>> facts["onednn"] is None or "tensorflow" in sys.modules  # None: TensorFlow not imported
     True
     """
     import importlib.metadata
@@ -60,12 +81,37 @@ def kernel_facts(packages: dict[str, tuple[str, ...]]) -> dict[str, object]:
                 continue
         return None
 
+    def processor() -> str | None:
+        name = ""
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as cpuinfo:
+                for line in cpuinfo:
+                    if line.startswith("model name") and ":" in line:
+                        name = line.split(":", 1)[1]
+                        break
+        except OSError:
+            pass
+        name = " ".join((name or platform.processor() or platform.machine()).split())
+        return name[:80] or None
+
+    def onednn() -> dict[str, object] | None:
+        if sys.modules.get("tensorflow") is None:
+            return None  # the chapter does not use TensorFlow: do not import it now
+        try:
+            from tensorflow.python.util import _pywrap_util_port
+            on = bool(_pywrap_util_port.IsMklEnabled())
+        except (ImportError, AttributeError):
+            on = None
+        return {"on": on, "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS")}
+
     data = sys.modules.get("seqcnn.data")
     read = data.data_sets_read() if data is not None else {}
     return {
         "python": platform.python_version(),
         "packages": {module: version(module, tuple(names)) for module, names in packages.items()},
         "cpus": os.cpu_count(),
+        "processor": processor(),
+        "onednn": onednn(),
         "read": [[name, str(path)] for name, path in read.items()],
     }
 
@@ -75,12 +121,12 @@ def kernel_probe() -> str:
 
     Examples
     --------
-    >>> import contextlib, io
+    >>> import contextlib, io, json
     >>> out = io.StringIO()
     >>> with contextlib.redirect_stdout(out):
     ...     exec(kernel_probe(), {})
     >>> sorted(json.loads(out.getvalue()))
-    ['cpus', 'packages', 'python', 'read']
+    ['cpus', 'onednn', 'packages', 'processor', 'python', 'read']
     """
     return (f"{inspect.getsource(kernel_facts)}\n"
             f"import json as _json\nprint(_json.dumps(kernel_facts({PACKAGES!r})))\ndel kernel_facts, _json\n")
@@ -141,7 +187,7 @@ def report() -> dict[str, object]:
     >>> data.note_read(notes, "notes.txt")
     >>> facts = report()
     >>> sorted(facts)
-    ['cpus', 'data', 'packages', 'python']
+    ['cpus', 'data', 'onednn', 'packages', 'processor', 'python']
     >>> facts["data"]
     [{'name': 'notes.txt', 'bytes': 5, 'sha256': '2cf24dba5fb0'}]
     >>> data.forget_data_sets_read()
@@ -151,6 +197,82 @@ def report() -> dict[str, object]:
 
 def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.1f} kB"
+
+
+#: Vendors a processor's short name starts from ("13th Gen Intel(R) Core(TM) i7" is an "Intel Core").
+_VENDORS = ("AMD", "Intel", "Apple", "ARM", "Ampere", "Qualcomm")
+
+
+def short_processor(name: str | None) -> str:
+    """A processor's model name in two words, for a narrow table: vendor and family.
+
+    Trademark signs, the clock (``@ 2.80GHz``), ``CPU``, ``Processor`` and a core count
+    (``64-Core``) go; the name starts at its vendor if it names one.
+
+    Parameters
+    ----------
+    name : str or None
+        A model name as :func:`kernel_facts` records it (``None``: not recorded).
+
+    Returns
+    -------
+    str
+        At most two words, or an em dash for no name.
+
+    Examples
+    --------
+    >>> short_processor("AMD EPYC 7763 64-Core Processor")
+    'AMD EPYC'
+    >>> short_processor("Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz")
+    'Intel Xeon'
+    >>> short_processor("13th Gen Intel(R) Core(TM) i7-13700K")
+    'Intel Core'
+    >>> short_processor("Apple M2 Pro"), short_processor("x86_64"), short_processor(None)
+    ('Apple M2', 'x86_64', '—')
+    """
+    if not name:
+        return "—"
+    text = re.sub(r"\((?:R|TM)\)|[®™]", " ", name, flags=re.IGNORECASE)
+    text = text.split("@", 1)[0]
+    words = [w for w in text.split()
+             if w.upper() not in ("CPU", "PROCESSOR") and not re.fullmatch(r"\d+-core", w, re.IGNORECASE)]
+    vendor = next((i for i, w in enumerate(words) if w in _VENDORS), 0)
+    return " ".join(words[vendor:vendor + 2]) or " ".join(name.split()[:2])
+
+
+def onednn_state(facts: dict[str, object]) -> tuple[str, str]:
+    """Whether a record's chapter ran TensorFlow's oneDNN kernels: ``on``, ``off`` or an em dash.
+
+    Parameters
+    ----------
+    facts : dict
+        An execution record (``metadata.seqcnn.execution``).
+
+    Returns
+    -------
+    state : str
+        ``"on"`` or ``"off"``; an em dash if the chapter did not import TensorFlow, if its
+        TensorFlow could not say, or if the record is older than this fact.
+    setting : str
+        ``"TF_ENABLE_ONEDNN_OPTS=<value>"`` if the chapter used TensorFlow with the variable set,
+        else ``""``.
+
+    Examples
+    --------
+    >>> onednn_state({"onednn": {"on": True, "TF_ENABLE_ONEDNN_OPTS": "1"}})
+    ('on', 'TF_ENABLE_ONEDNN_OPTS=1')
+    >>> onednn_state({"onednn": {"on": False, "TF_ENABLE_ONEDNN_OPTS": None}})
+    ('off', '')
+    >>> onednn_state({"onednn": None}), onednn_state({})  # TensorFlow not used; an older record
+    (('—', ''), ('—', ''))
+    """
+    onednn = facts.get("onednn")
+    if not isinstance(onednn, dict):
+        return "—", ""
+    on = onednn.get("on")
+    state = "—" if on is None else ("on" if on else "off")
+    value = onednn.get("TF_ENABLE_ONEDNN_OPTS")
+    return state, ("" if value is None else f"TF_ENABLE_ONEDNN_OPTS={value}")
 
 
 def execution_rows(notebooks: list[str | Path]) -> list[dict[str, str]]:
@@ -166,8 +288,12 @@ def execution_rows(notebooks: list[str | Path]) -> list[dict[str, str]]:
     list of dict
         Keys ``chapter`` (the notebook's file stem), ``title`` (its first
         heading), ``ran`` (UTC date and time), ``seconds``, ``python``,
-        ``keras``, ``tensorflow``, ``numpy``, ``cpus`` and ``data`` (each data
-        set as ``name (size, sha256 prefix)``, or an em dash), all as text.
+        ``keras``, ``tensorflow``, ``numpy``, ``cpus``, ``data`` (each data
+        set as ``name (size, sha256 prefix)``, or an em dash), ``processor``
+        (:func:`short_processor`), ``processor_model`` (the full model name, or
+        ``""``), ``onednn`` and ``onednn_setting`` (:func:`onednn_state`), all
+        as text. A fact that the record lacks (it was written before the
+        fact was recorded) is an em dash.
 
     Raises
     ------
@@ -181,12 +307,16 @@ def execution_rows(notebooks: list[str | Path]) -> list[dict[str, str]]:
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Demo")])
     >>> nb.metadata["seqcnn"] = {"execution": {"started": "2026-11-29T17:00:00+00:00", "seconds": 5.04,
     ...     "python": "3.11.7", "packages": {"keras": "3.12.0", "tensorflow": None, "numpy": "2.1.3"},
-    ...     "cpus": 2, "data": [{"name": "aclImdb", "bytes": 66000000, "sha256": "0123456789ab"}]}}
+    ...     "cpus": 2, "data": [{"name": "aclImdb", "bytes": 66000000, "sha256": "0123456789ab"}],
+    ...     "processor": "AMD EPYC 7763 64-Core Processor",
+    ...     "onednn": {"on": True, "TF_ENABLE_ONEDNN_OPTS": "1"}}}
     >>> path = Path(tempfile.mkdtemp()) / "01_demo.ipynb"
     >>> nbformat.write(nb, path)
     >>> row = execution_rows([path])[0]
     >>> row["title"], row["ran"], row["seconds"], row["tensorflow"], row["data"]
     ('Demo', '2026-11-29 17:00 UTC', '5.0', '—', 'aclImdb (66.0 MB, sha256 0123456789ab)')
+    >>> row["processor"], row["processor_model"], row["onednn"], row["onednn_setting"]
+    ('AMD EPYC', 'AMD EPYC 7763 64-Core Processor', 'on', 'TF_ENABLE_ONEDNN_OPTS=1')
     """
     import nbformat
 
@@ -206,6 +336,7 @@ def execution_rows(notebooks: list[str | Path]) -> list[dict[str, str]]:
         )
         packages = facts.get("packages", {})
         data_sets = [f"{d['name']} ({_size(d['bytes'])}, sha256 {d['sha256']})" for d in facts.get("data", [])]
+        onednn, onednn_setting = onednn_state(facts)
         rows.append({
             "chapter": Path(path).stem,
             "title": title,
@@ -215,5 +346,9 @@ def execution_rows(notebooks: list[str | Path]) -> list[dict[str, str]]:
             **{name: packages.get(name) or "—" for name in PACKAGES},
             "cpus": str(facts["cpus"]),
             "data": "; ".join(data_sets) or "—",
+            "processor": short_processor(facts.get("processor")),
+            "processor_model": facts.get("processor") or "",
+            "onednn": onednn,
+            "onednn_setting": onednn_setting,
         })
     return rows

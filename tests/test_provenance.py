@@ -4,8 +4,10 @@ import contextlib
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
+from html import unescape
 
 import nbformat
 import pytest
@@ -95,3 +97,160 @@ def test_execution_rows_sizes_and_missing_versions(tmp_path):
     assert row["title"] == "07_untitled"  # no heading: the file name
     assert row["numpy"] == "—" and row["cpus"] == "4" and row["seconds"] == "1.2"
     assert row["data"] == "a.csv (2.0 kB, sha256 abc); b (3.5 MB, sha256 def)"
+
+
+TINY_CHAPTER = """\
+---
+kernelspec:
+  display_name: Python 3 (ipykernel)
+  language: python
+  name: python3
+---
+
+# A tiny chapter
+
+```{code-cell} ipython3
+CODE
+```
+"""
+
+
+def _executed_record(tmp_path, name, code):
+    """The execution record of a one-cell chapter, executed by the real execute command."""
+    from booktools import notebooks
+
+    md = tmp_path / f"{name}.md"
+    md.write_text(TINY_CHAPTER.replace("CODE", code))
+    notebooks.execute(md)
+    return md.with_suffix(".ipynb"), nbformat.read(md.with_suffix(".ipynb"), as_version=4).metadata.seqcnn.execution
+
+
+def test_the_record_of_a_tensorflow_chapter_names_its_processor_and_onednn(tmp_path):
+    import os
+
+    path, facts = _executed_record(tmp_path, "01_tf", "import tensorflow as tf\nprint(int(tf.reduce_sum([6, 7])))")
+    assert facts["processor"] and len(facts["processor"]) <= 80
+    assert "/" not in facts["processor"] and os.uname().nodename not in facts["processor"]
+    # The kernel's own answer: kernel_env turns oneDNN on unless the variable is already set.
+    assert facts["onednn"]["TF_ENABLE_ONEDNN_OPTS"] == os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")
+    assert isinstance(facts["onednn"]["on"], bool)
+    (row,) = provenance.execution_rows([path])
+    assert row["onednn"] == ("on" if facts["onednn"]["on"] else "off")
+    assert row["onednn_setting"] == f"TF_ENABLE_ONEDNN_OPTS={facts['onednn']['TF_ENABLE_ONEDNN_OPTS']}"
+    assert row["processor"] == provenance.short_processor(facts["processor"])
+    assert row["processor_model"] == facts["processor"]
+
+
+def test_a_chapter_without_tensorflow_records_onednn_as_not_used(tmp_path):
+    path, facts = _executed_record(tmp_path, "02_numpy", "import numpy as np\nprint(np.arange(3).sum())")
+    assert "onednn" in facts and facts["onednn"] is None  # recorded: not used (not: not recorded)
+    assert facts["processor"]
+    (row,) = provenance.execution_rows([path])
+    assert row["onednn"] == "—" and row["onednn_setting"] == ""
+
+
+def test_the_probe_asks_tensorflow_itself_whether_onednn_is_on():
+    """With TF_ENABLE_ONEDNN_OPTS=0, TensorFlow runs Eigen's kernels on any processor: the probe says off."""
+    import os
+
+    code = "import tensorflow\n" + provenance.kernel_probe()
+    env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": "0", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert json.loads(out)["onednn"] == {"on": False, "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def test_the_probe_does_not_import_tensorflow():
+    code = provenance.kernel_probe() + "import sys\nprint('tensorflow' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    facts, imported = out.splitlines()
+    assert json.loads(facts)["onednn"] is None and imported == "False"
+
+
+def test_the_processor_falls_back_to_platform_without_proc_cpuinfo(monkeypatch):
+    import builtins
+    import platform
+
+    real_open = builtins.open
+
+    def no_cpuinfo(file, *args, **kwargs):
+        if str(file) == "/proc/cpuinfo":
+            raise FileNotFoundError(file)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", no_cpuinfo)
+    monkeypatch.setattr(platform, "processor", lambda: "")
+    monkeypatch.setattr(platform, "machine", lambda: "arm64")
+    assert provenance.kernel_facts({})["processor"] == "arm64"
+    monkeypatch.setattr(platform, "processor", lambda: "  Intel64 Family 6  Model 85 ")
+    assert provenance.kernel_facts({})["processor"] == "Intel64 Family 6 Model 85"
+
+
+@pytest.mark.parametrize(("name", "short"), [
+    ("AMD EPYC 7763 64-Core Processor", "AMD EPYC"),
+    ("AMD EPYC", "AMD EPYC"),
+    ("Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz", "Intel Xeon"),
+    ("Intel(R) Xeon(R) CPU @ 2.20GHz", "Intel Xeon"),
+    ("11th Gen Intel(R) Core(TM) i7-1185G7 @ 3.00GHz", "Intel Core"),
+    ("AMD Ryzen 9 5950X 16-Core Processor", "AMD Ryzen"),
+    ("Apple M1", "Apple M1"),
+    ("x86_64", "x86_64"),
+    ("", "—"),
+    (None, "—"),
+])
+def test_processors_are_abbreviated_to_vendor_and_family(name, short):
+    assert provenance.short_processor(name) == short
+
+
+def _old_record_notebook(tmp_path):
+    """A notebook executed before the record named the processor and oneDNN."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Old chapter")])
+    nb.metadata["seqcnn"] = {"execution": {
+        "started": "2026-11-29T17:00:00+00:00", "seconds": 3.0, "python": "3.11.7",
+        "packages": {"keras": "3.12.0", "tensorflow": "2.21.0", "numpy": "2.1.3"}, "cpus": 2, "data": [],
+    }}
+    path = tmp_path / "chapters" / "01_old.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_an_old_record_shows_dashes_for_processor_and_onednn(tmp_path):
+    (row,) = provenance.execution_rows([_old_record_notebook(tmp_path)])
+    assert (row["processor"], row["processor_model"], row["onednn"], row["onednn_setting"]) == ("—", "", "—", "")
+
+
+def test_the_table_shows_processor_and_onednn_compactly(tmp_path):
+    """A real Sphinx build of the directive: short values, the full ones as titles, dashes for an old record."""
+    from sphinx.application import Sphinx
+
+    _old_record_notebook(tmp_path)
+    new = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# New chapter")])
+    new.metadata["seqcnn"] = {"execution": {
+        "started": "2026-12-01T09:00:00+00:00", "seconds": 4.0, "python": "3.11.7",
+        "packages": {"keras": "3.12.0", "tensorflow": "2.21.0", "numpy": "2.1.3"}, "cpus": 2, "data": [],
+        "processor": "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz",
+        "onednn": {"on": False, "TF_ENABLE_ONEDNN_OPTS": "0"},
+    }}
+    nbformat.write(new, tmp_path / "chapters" / "02_new.ipynb")
+    (tmp_path / "conf.py").write_text("extensions = ['booktools.sphinxext.execution_record']\n")
+    (tmp_path / "index.rst").write_text("Running\n=======\n\n.. execution-record::\n   :notebooks: chapters/*.ipynb\n")
+    out = tmp_path / "_build"
+    app = Sphinx(str(tmp_path), str(tmp_path), str(out), str(out / ".doctrees"), "html",
+                 status=None, warning=io.StringIO(), freshenv=True)
+    app.build()
+    html = (out / "index.html").read_text()
+    table = re.search(r'<table class="execution-record[^"]*">(.*?)</table>', html, re.S).group(1)
+    rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
+
+    def text(cell):
+        return re.sub(r"<[^>]+>", "", cell)
+
+    headers, old, new = rows
+    assert [text(h) for h in headers][-3:] == ["Data read (size, sha256 prefix)", "Processor", "oneDNN"]
+    # The old record: no data read, and neither processor nor oneDNN recorded: dashes, no title.
+    assert [text(c) for c in old][-3:] == ["—", "—", "—"] and "<abbr" not in "".join(old)
+    assert text(new[-2]) == "Intel Xeon" and text(new[-1]) == "off"
+    title = re.search(r'<abbr title="([^"]*)">', new[-2])  # the full model name, on hover
+    assert title and unescape(title.group(1)) == "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz"
+    assert '<abbr title="TF_ENABLE_ONEDNN_OPTS=0">off</abbr>' in new[-1]

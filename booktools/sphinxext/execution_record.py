@@ -1,10 +1,16 @@
 """The ``execution-record`` directive: a table of how each chapter notebook was executed.
 
 ``python -m booktools.notebooks`` stores an execution record in each notebook it runs (when it ran,
-how long it took, the versions, the CPU count, the data sets it read); this directive reads those
-records from the notebooks at build time (:func:`booktools.provenance.execution_rows`) and renders
-one row per chapter, so the table can never disagree with the notebooks the book shows. The column
-headers are translatable; the values are not (they are the same in every language edition).
+how long it took, the versions, the CPU count, the data sets it read, the processor, whether
+TensorFlow's oneDNN kernels were on); this directive reads those records from the notebooks at build
+time (:func:`booktools.provenance.execution_rows`) and renders one row per chapter, so the table can
+never disagree with the notebooks the book shows. The column headers are translatable; the values
+are not (they are the same in every language edition).
+
+To keep the table narrow enough for an A4 page, the processor is shown in two words ("AMD EPYC",
+"Intel Xeon") and oneDNN as "on", "off" or an em dash; the full model name and the
+``TF_ENABLE_ONEDNN_OPTS`` setting are in the cell's ``<abbr>`` title (shown on hover). A record
+written before these facts existed shows an em dash.
 
 Usage in a MyST page::
 
@@ -26,7 +32,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from booktools import provenance
 
-#: (row key, column header) in table order.
+#: (row key, column header) in table order. New columns go last: tests_site/test_running.py reads the
+#: cells by position (the data sets are the ninth).
 COLUMNS = [
     ("chapter", "Chapter"),
     ("seconds", "Run time (s)"),
@@ -37,7 +44,12 @@ COLUMNS = [
     ("numpy", "NumPy"),
     ("cpus", "CPUs"),
     ("data", "Data read (size, sha256 prefix)"),
+    ("processor", "Processor"),
+    ("onednn", "oneDNN"),
 ]
+
+#: Row keys whose value, when not empty, is the title (``<abbr title>``) of another column's value.
+TITLES = {"processor": "processor_model", "onednn": "onednn_setting"}
 
 
 class ExecutionRecord(SphinxDirective):
@@ -47,6 +59,12 @@ class ExecutionRecord(SphinxDirective):
 
     def _cell(self, content: nodes.Node) -> nodes.entry:
         return nodes.entry("", nodes.paragraph("", "", content))
+
+    def _value(self, row: dict[str, str], key: str) -> nodes.Node:
+        text, title = row[key], row.get(TITLES.get(key, ""), "")
+        if title and title != text:
+            return nodes.abbreviation(text, text, explanation=title)
+        return nodes.Text(text)
 
     def _header(self, text: str) -> nodes.entry:
         paragraph = nodes.paragraph(text, text)
@@ -79,7 +97,7 @@ class ExecutionRecord(SphinxDirective):
                 reftarget=docname, refexplicit=False, refwarn=True,
             )
             cells = [self._cell(link)]
-            cells += [self._cell(nodes.Text(row[key])) for key, _ in COLUMNS[1:]]
+            cells += [self._cell(self._value(row, key)) for key, _ in COLUMNS[1:]]
             body += nodes.row("", *cells)
         group += body
         return [table]
