@@ -19,9 +19,10 @@ It takes three steps:
    print as TeX source, so the tool stops). It waits until every image is loaded and the math is
    typeset.
 3. **Print.** Chromium prints the page with the print rules of ``_static/reader.css`` (every output
-   whole, long lines wrapped): A4, the book's title and "page / pages" in each footer, a tagged PDF
-   whose bookmarks are the headings (part, chapter, section) and whose links inside the book (the
-   contents, cross-references, citations) stay links.
+   whole, long lines wrapped, every table within the page's width: :func:`lay_out_for_print`): A4,
+   the book's title and "page / pages" in each footer, a tagged PDF whose bookmarks are the headings
+   (part, chapter, section) and whose links inside the book (the contents, cross-references,
+   citations) stay links.
 
 The PDF is written, atomically and readable by everyone (mode 0644, as the rest of the site, so that
 a web server running as another user can serve it), to ``<site>/<book_pdf>``: ``book_pdf`` is set in ``_config.yml``
@@ -58,6 +59,9 @@ from booktools.chromium import CHROMIUM_ARGS, chromium_executable, offline_route
 REPO = Path(__file__).resolve().parents[1]
 PAPER = "A4"
 MARGINS = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+# The paper's width in millimetres (Chromium's paper formats), and CSS's 96 pixels to the inch.
+PAPER_WIDTH_MM = {"A4": 210.0, "A3": 297.0, "A5": 148.0, "Letter": 215.9, "Legal": 215.9}
+PX_PER_MM = 96 / 25.4
 TIMEOUT_MS = 180_000
 # Chromium fills the classes title, pageNumber and totalPages of these templates.
 HEADER = "<span></span>"
@@ -102,6 +106,114 @@ PREPARE_JS = """() => {
             copy.querySelectorAll('.headerlink').forEach(a => a.remove());
             return [Number(h.tagName[1]), copy.textContent.replace(/\\s+/g, ' ').trim()];
         });
+}"""
+
+
+# Run with print media at the printable width: the tables made to fit the paper (the print rules of
+# _static/reader.css do most of it). Marks the numeric columns (every filled data cell a number):
+# class pdf-numeric, right-aligned, each number whole, set apart. Lets the long words of the other
+# cells (paths, dotted names: 17 characters or more) break after a dot, slash, underscore or hyphen
+# (<wbr>). Then a table still wider than the text's column, in turn: may use the whole printable
+# width (pdf-wide: into the margin that the theme leaves on the left of the text); is printed in
+# smaller type, down to MIN_TABLE_SCALE of the print rules' size; has the words of its text cells
+# broken anywhere (pdf-break-anywhere; a number, or a cell of one short word, stays whole). Returns
+# what it did to which table: [[where, scale, wide, anywhere, fits], ...], for tables it changed.
+MIN_TABLE_SCALE = 0.8
+FIT_TABLES_JS = r"""(minScale) => {
+    const number = /^[-+\u2212]?(\d{1,3}(,\d{3})+|\d+|\d*\.\d+|\d{1,3}(,\d{3})+\.\d+|\d+\.\d+)([eE][-+]?\d+)?\s?[%\u00d7x]?$/;
+    const clean = text => text.replace(/\s+/g, ' ').trim();
+    const page = document.documentElement.clientWidth;
+    const columnsOf = table => {  // each cell's column, counting the spans of the rows above
+        const taken = [], columns = new Map();
+        Array.from(table.rows).forEach((row, r) => {
+            let c = 0;
+            for (const cell of row.cells) {
+                while (taken[r] && taken[r][c]) c++;
+                columns.set(cell, c);
+                for (let dr = 0; dr < Math.max(cell.rowSpan, 1); dr++) {
+                    for (let dc = 0; dc < Math.max(cell.colSpan, 1); dc++) {
+                        (taken[r + dr] = taken[r + dr] || [])[c + dc] = true;
+                    }
+                }
+                c += Math.max(cell.colSpan, 1);
+            }
+        });
+        return columns;
+    };
+    const breakLongWords = cell => {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        const found = [];
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            if (/\S{17,}/.test(node.data) && !node.parentElement.closest('mjx-container')) found.push(node);
+        }
+        for (const node of found) {
+            const fragment = document.createDocumentFragment();
+            for (const piece of node.data.split(/(\S{17,})/)) {
+                piece.split(/(?<=[._\/\\-])(?=[^\s._\/\\-])/).forEach((part, i) => {
+                    if (i) fragment.append(document.createElement('wbr'));
+                    fragment.append(part);
+                });
+            }
+            node.replaceWith(fragment);
+        }
+    };
+    const column = table => {  // the text's column: the content box of the table's container
+        const box = table.parentElement.getBoundingClientRect(), style = getComputedStyle(table.parentElement);
+        return {left: box.left + parseFloat(style.paddingLeft) + parseFloat(style.borderLeftWidth),
+                right: box.right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth)};
+    };
+    const fits = (table, right) => {
+        const box = table.getBoundingClientRect();
+        return box.left >= -0.5 && box.right <= Math.min(right, page) + 0.5 &&
+            table.scrollWidth <= table.clientWidth + 1 &&
+            Array.from(table.querySelectorAll('th, td')).every(c => c.scrollWidth <= c.clientWidth + 1);
+    };
+    const report = [];
+    for (const table of document.querySelectorAll('table')) {
+        if (!table.getClientRects().length) continue;
+        const columns = columnsOf(table);
+        const numeric = new Map();  // column -> every filled data cell so far a number
+        for (const row of table.rows) {
+            if (row.parentElement.tagName === 'THEAD') continue;
+            for (const cell of row.cells) {
+                const text = clean(cell.textContent);
+                if (cell.tagName !== 'TD' || cell.colSpan > 1 || !text) continue;
+                const c = columns.get(cell);
+                numeric.set(c, numeric.get(c) !== false && number.test(text));
+            }
+        }
+        for (const [cell, c] of columns) {
+            if (cell.colSpan === 1 && numeric.get(c)) {
+                cell.classList.add('pdf-numeric');
+            } else {
+                breakLongWords(cell);
+                if (/^\S{1,12}$/.test(clean(cell.textContent))) cell.classList.add('pdf-word');
+            }
+        }
+        const text = column(table);
+        if (fits(table, text.right)) continue;
+        // The whole printable width: first into the right margin of the column, then the left one.
+        table.classList.add('pdf-wide');
+        table.style.maxWidth = `${page - text.left}px`;
+        if (!fits(table, page)) {
+            table.style.maxWidth = `${page}px`;
+            table.style.marginLeft = `${-text.left}px`;
+        }
+        let scale = 1;
+        const size = parseFloat(getComputedStyle(table).fontSize);
+        while (!fits(table, page) && scale > minScale + 1e-9) {
+            scale = Math.max(minScale, scale - 0.05);
+            table.style.fontSize = `${size * scale}px`;
+        }
+        const anywhere = !fits(table, page);
+        if (anywhere) table.classList.add('pdf-break-anywhere');
+        const heading = (table.closest('section') || document.body).querySelector('h1, h2, h3, h4, h5, h6');
+        report.push([clean(heading ? heading.textContent : '').replace(/#$/, '') + ': ' +
+                     clean((table.rows[0] || table).textContent).slice(0, 50), scale, true, anywhere,
+                     fits(table, page)]);
+    }
+    return report;
 }"""
 
 
@@ -195,8 +307,7 @@ def print_pdf(folder: Path, title: str, target: Path, mathjax: Path) -> dict[str
                     f"{mathjax} a copy of the npm package mathjax@3?). Errors: {errors}"
                 )
             page.evaluate("title => { document.title = title; }", title)
-            page.emulate_media(media="print")
-            facts["headings"] = page.evaluate(PREPARE_JS)
+            facts["headings"] = lay_out_for_print(page)
             page.pdf(
                 path=str(target),
                 format=PAPER,
@@ -212,6 +323,50 @@ def print_pdf(folder: Path, title: str, target: Path, mathjax: Path) -> dict[str
             browser.close()
     facts["external"] = external
     return facts
+
+
+def printable_width_px(paper: str = PAPER, margins: dict[str, str] = MARGINS) -> int:
+    """The width of the printed page inside its margins, in CSS pixels (rounded down).
+
+    Chromium lays a page out at this width when it prints it, so a page shown at this width with
+    print media looks as it prints (:func:`lay_out_for_print`).
+
+    >>> printable_width_px()  # A4, 210 mm, less 2 x 16 mm: 178 mm at 96 pixels to the inch
+    672
+    >>> printable_width_px("Letter", {"left": "1in", "right": "1in"})
+    624
+    """
+    def millimetres(length: str) -> float:
+        match = re.fullmatch(r"\s*([\d.]+)\s*(mm|cm|in|px)\s*", length)
+        if not match:
+            raise ValueError(f"a margin in mm, cm, in or px, not {length!r}")
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"mm": 1.0, "cm": 10.0, "in": 25.4, "px": 1 / PX_PER_MM}[unit]
+
+    width = PAPER_WIDTH_MM[paper] - millimetres(margins.get("left", "0mm")) - millimetres(
+        margins.get("right", "0mm"))
+    return int(width * PX_PER_MM + 1e-6)
+
+
+def lay_out_for_print(page: Any) -> list[list[Any]]:
+    """Lay an open page of the book out as Chromium prints it; returns the headings that print.
+
+    The page gets the printable width (:func:`printable_width_px`; what the page's scripts
+    measure is then what prints) and print media (the print rules of ``_static/reader.css``);
+    its tables are made to fit the paper (``FIT_TABLES_JS``: numeric columns marked, long words
+    given places to break, a table still too wide printed in smaller type, which is said on
+    stdout); the list of contents is made ready for the bookmarks (``PREPARE_JS``). :func:`print_pdf`
+    prints what this leaves, and ``tests_site/test_pdf.py`` measures it.
+    """
+    size = page.viewport_size or {"height": 900}
+    page.set_viewport_size({"width": printable_width_px(), "height": size["height"]})
+    page.emulate_media(media="print")
+    for where, scale, wide, anywhere, fits in page.evaluate(FIT_TABLES_JS, MIN_TABLE_SCALE):
+        done = ["printed across the whole printable width"] * wide + [
+            f"in {scale:.0%} of the tables' type"] * (scale < 1) + ["with its words broken anywhere"] * anywhere
+        print(f"booktools.pdf: the table of {where!r} is {', '.join(done)}"
+              + ("" if fits else ", and is still wider than the page"))
+    return page.evaluate(PREPARE_JS)
 
 
 def build_pdf(

@@ -7,6 +7,13 @@ the toc, every page of the book under its title as the site shows it; "page / pa
 footers; links inside the book (the contents to each chapter, links from one chapter to another);
 every figure; math typeset (no TeX source left); every number the chapters glue into their text
 and every table heading of the site; and a download menu on the site that serves the PDF.
+
+Tables that fit the paper: the page that the PDF is printed from (the ``singlehtml`` build that
+``booktools.pdf`` leaves in ``_build/pdf/<language>/singlehtml``) is laid out as Chromium prints it
+(:func:`booktools.pdf.lay_out_for_print`: print media, at the width of A4 inside the PDF's margins)
+and every table must lie inside that width, uncut by a scrolling box, with no cell's content running
+out of its cell and a visible space between the texts of neighbouring cells; and in the PDF's text,
+the numbers of neighbouring cells stay apart ("13,793 31.9 20", not "13,79331.9 20").
 """
 
 from __future__ import annotations
@@ -26,7 +33,19 @@ from pypdf.generic import Destination
 from test_a11y import edition_prefixes
 from test_site import NOTEBOOKS, PAGES, load
 
+from booktools.chromium import offline_route, serve
+from booktools.pdf import (
+    READY_JS,
+    lay_out_for_print,
+    printable_width_px,
+    root_page,
+    sphinx_config,
+)
+from booktools.pdf import edition as pdf_edition
+
 if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
     from conftest import Tab
 
 REPO = Path(__file__).resolve().parents[1]
@@ -240,3 +259,145 @@ def test_download_menu_serves_the_pdf(open_tab: Callable[..., Tab]) -> None:
     assert response.status == 200 and response.body()[:5] == b"%PDF-", (
         f"{href}: HTTP {response.status}, not a PDF (run python -m booktools.pdf --all)"
     )
+
+
+# The space that must separate the texts of two neighbouring cells, in ems of the cell's type: less,
+# and they read (and copy out of the PDF) as one ("13,79331.9").
+MIN_CELL_GAP_EM = 0.5
+# A cell's text that is a number or a version (13,793, 31.9, -0.5%, 2.20.0): a run of them in a row
+# must come out of the PDF's text as separate words.
+NUMBER = r"[-+\u2212]?\d[\d,]*(?:\.\d+)*%?"
+
+# Every table of the page as laid out: where it lies against the printable width, what cuts or
+# overflows it, how close neighbouring cells' texts come, and its rows' runs of numbers.
+TABLES_JS = """([minGapEm, number]) => {
+    const width = document.documentElement.clientWidth;
+    const isNumber = new RegExp('^' + number + '$');
+    const clean = text => text.replace(/\\s+/g, ' ').trim();
+    const headings = Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+        .filter(h => h.getClientRects().length > 0);
+    const title = h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());
+                         return clean(c.textContent); };
+    const before = node => headings.filter(h => h.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const textBox = cell => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const rects = Array.from(range.getClientRects()).filter(r => r.width > 0 && r.height > 0);
+        return rects.length ? {left: Math.min(...rects.map(r => r.left)), right: Math.max(...rects.map(r => r.right))} : null;
+    };
+    const round = x => Math.round(x * 10) / 10;
+    return Array.from(document.querySelectorAll('table')).filter(t => t.getClientRects().length > 0).map(table => {
+        const box = table.getBoundingClientRect();
+        const above = before(table);
+        const chapter = table.closest('div.pdf-chapter');
+        const page = chapter ? title(chapter.querySelector('h1, h2, h3, h4, h5, h6'))
+                             : 'the front matter';
+        const section = above.length ? title(above[above.length - 1]) : '';
+        const caption = table.caption ? clean(table.caption.textContent)
+            : 'the table of ' + clean((table.rows[0] || table).textContent).slice(0, 60);
+        const problems = [];
+        if (box.right > width + 0.5 || box.left < -0.5) {
+            problems.push(`is ${round(box.width)} px wide, running ${round(box.right - width)} px past the ` +
+                          `right edge of the printable width (${width} px)`);
+        }
+        for (let up = table.parentElement; up; up = up.parentElement) {
+            const style = getComputedStyle(up);
+            const edge = up.getBoundingClientRect().right;
+            if (style.overflowX !== 'visible' && box.right > edge + 0.5) {
+                problems.push(`is cut ${round(box.right - edge)} px short by its box ` +
+                              `<${up.tagName.toLowerCase()} class="${up.className}"> (overflow-x: ${style.overflowX})`);
+            }
+        }
+        if (table.scrollWidth > table.clientWidth + 1) {
+            problems.push(`holds content ${table.scrollWidth - table.clientWidth} px wider than itself`);
+        }
+        const runs = [];
+        for (const row of table.rows) {
+            const cells = Array.from(row.cells);
+            let run = [];
+            for (const cell of [...cells, null]) {
+                const text = cell ? clean(cell.textContent) : '';
+                if (cell && isNumber.test(text)) { run.push(text); continue; }
+                if (run.length > 1) runs.push(run.join(' '));
+                run = [];
+            }
+            for (const cell of cells) {
+                if (cell.scrollWidth > cell.clientWidth + 1) {
+                    problems.push(`has a cell whose content runs ${cell.scrollWidth - cell.clientWidth} px out ` +
+                                  `of it: "${clean(cell.textContent).slice(0, 40)}"`);
+                }
+            }
+            for (let i = 0; i + 1 < cells.length; i++) {
+                const left = textBox(cells[i]), right = textBox(cells[i + 1]);
+                if (!left || !right) continue;
+                const size = Math.min(parseFloat(getComputedStyle(cells[i]).fontSize),
+                                      parseFloat(getComputedStyle(cells[i + 1]).fontSize));
+                const gap = right.left - left.right;
+                if (gap < minGapEm * size) {
+                    problems.push(`has neighbouring cells whose texts are ${round(gap)} px apart (less than ` +
+                                  `${minGapEm} em): "${clean(cells[i].textContent).slice(0, 30)}" | ` +
+                                  `"${clean(cells[i + 1].textContent).slice(0, 30)}"`);
+                }
+            }
+        }
+        return {page, section, caption, width: round(box.width), problems, runs};
+    });
+}"""
+
+
+_PRINTED: dict[str, list[dict[str, Any]]] = {}
+
+
+def printed_tables(browser: Browser, site_dir: Path, prefix: str) -> list[dict[str, Any]]:
+    """The tables of an edition's single page as it prints (:data:`TABLES_JS`), measured once.
+
+    The page is the ``singlehtml`` build that ``python -m booktools.pdf`` printed, in the default
+    folder beside the site (``_build/pdf/<language>/singlehtml``), opened offline with MathJax.
+    """
+    if prefix not in _PRINTED:
+        language = prefix.rstrip("/") or pdf_edition(sphinx_config(REPO), None)[0]
+        folder = site_dir.parent / "pdf" / language / "singlehtml"
+        if not (folder / "index.html").is_file():
+            pytest.fail(f"No single page at {folder}: run python -m booktools.pdf --all after the book build.")
+        external: list[str] = []
+        with serve(folder) as base:
+            context = browser.new_context()
+            try:
+                context.route("**/*", offline_route(base, external))
+                page = context.new_page()
+                page.set_default_timeout(120_000)
+                page.goto(base + root_page(folder).name, wait_until="load")
+                page.evaluate(READY_JS)
+                lay_out_for_print(page)
+                _PRINTED[prefix] = page.evaluate(TABLES_JS, [MIN_CELL_GAP_EM, NUMBER])
+            finally:
+                context.close()
+    return _PRINTED[prefix]
+
+
+@pytest.mark.parametrize("prefix", EDITIONS, ids=lambda prefix: prefix.rstrip("/") or "root")
+def test_pdf_tables_fit_the_paper(browser: Browser, site_dir: Path, prefix: str) -> None:
+    """Every table of the printed page within A4's printable width, uncut, its cells apart."""
+    tables = printed_tables(browser, site_dir, prefix)
+    assert tables, f"{prefix or 'root'}: no table in the printed page"
+    bad = [t for t in tables if t["problems"]]
+    wide = [t for t in bad if any("printable width" in p or "is cut" in p for p in t["problems"])]
+    lines = [f"page {t['page']!r}, section {t['section']!r}, {t['caption']!r} ({t['width']} px): {problem}"
+             for t in bad for problem in t["problems"]]
+    assert not bad, (
+        f"edition {prefix or 'root'}: {len(bad)} of {len(tables)} tables do not fit the paper "
+        f"({len(wide)} wider than the page), printed at {printable_width_px()} px (A4 less the PDF's margins):\n  "
+        + "\n  ".join(lines)
+    )
+
+
+def test_pdf_table_numbers_stay_apart(browser: Browser, site_dir: Path, edition: tuple[Path, Book]) -> None:
+    """The numbers of neighbouring cells come out of the PDF's text as separate words."""
+    site, book = edition
+    prefix = site.relative_to(site_dir).as_posix().strip(".")
+    prefix = f"{prefix}/" if prefix else ""
+    runs = [(t["page"], t["caption"], run) for t in printed_tables(browser, site_dir, prefix) for run in t["runs"]]
+    assert runs, f"{book.path}: no row of a table with two numbers side by side"
+    joined = [(page, caption, run) for page, caption, run in runs if _as_in_pdf_text(run) not in book.text]
+    assert not joined, f"{book.path}: numbers of neighbouring cells run together in the PDF's text:\n  " + (
+        "\n  ".join(f"page {page!r}, {caption!r}: {run!r}" for page, caption, run in joined))
