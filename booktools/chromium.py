@@ -78,7 +78,7 @@ def local_mathjax(url: str, folder: Path | None | str = "env") -> Path | None:
 class QuietHandler(SimpleHTTPRequestHandler):
     """Serves files without logging every request to stderr."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:  # `format`: the stdlib's name
         pass
 
 

@@ -38,7 +38,7 @@ import numpy as np
 
 from seqcnn import jena  # sets TensorFlow's log level before Keras loads it
 
-import keras  # noqa: E402  (after seqcnn.jena, which quiets TensorFlow)
+import keras  # after seqcnn.jena, which quiets TensorFlow (keep this order)
 
 __all__ = [
     "TARGETS",

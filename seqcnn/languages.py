@@ -217,7 +217,7 @@ def translate(text: str, catalog: Mapping[str, str]) -> str | None:
             match = _pattern(msgid).match(stripped)
             if match:
                 pieces = iter(translate(group, catalog) or group for group in match.groups())
-                found = re.sub(re.escape(PLACEHOLDER), lambda _: next(pieces), msgstr)
+                found = re.sub(re.escape(PLACEHOLDER), lambda _: next(pieces), msgstr)  # noqa: B023 (called here)
                 break
     if found is None:
         return None

@@ -100,8 +100,6 @@ def load(open_tab: Callable[[], Tab], path: str) -> Tab:
 
 def test_every_file_of_the_site_is_readable_by_everyone() -> None:
     """A web server running as another user must be able to serve every file (the PDFs included)."""
-    import stat
-
     site = REPO / "_build" / "html"
     assert (site / "index.html").is_file(), "no site: run jupyter-book build . first"
     private = [p.relative_to(site).as_posix() for p in [site, *site.rglob("*")] if not p.is_symlink()
