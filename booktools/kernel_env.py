@@ -13,7 +13,9 @@ Conv1D + GRU: 52.0 s against 33.9 s; its GRU alone: 59.6 s against 59.8 s).
 book's tooling sets it, unless it is already set, for every kernel it starts:
 ``python -m booktools.notebooks`` (execution), ``python -m booktools.variation``
 (the study's settings that do not turn oneDNN off) and ``pytest`` (the nbval
-kernels, through the root ``conftest.py``). Every chapter is then executed
+kernels, through the root ``conftest.py``), as ``seqcnn.runtime`` does in any
+process that imports the library before TensorFlow (``seqcnn.runtime.ONEDNN_ENV``,
+the one place that names the setting). Every chapter is then executed
 and validated on the same floating-point path on every x86 machine; the
 variation study measures the other path (``TF_ENABLE_ONEDNN_OPTS=0``), and a
 reader may set either value before running anything: a value already set is
@@ -24,10 +26,12 @@ from __future__ import annotations
 
 import os
 
+from seqcnn.runtime import ONEDNN_ENV
+
 __all__ = ["KERNEL_ENV", "kernel_environment", "apply"]
 
 #: Variables set for a chapter's kernel when not already set.
-KERNEL_ENV: dict[str, str] = {"TF_ENABLE_ONEDNN_OPTS": "1"}
+KERNEL_ENV: dict[str, str] = dict(ONEDNN_ENV)
 
 
 def kernel_environment(base: dict[str, str] | None = None) -> dict[str, str]:

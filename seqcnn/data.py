@@ -277,6 +277,118 @@ JENA = DatasetSpec(
 )
 
 
+@dataclass(frozen=True)
+class Excerpt:
+    """The first bytes of another data set's file, kept as a file of its own and checked by its sha256.
+
+    Parameters
+    ----------
+    name : str
+        Short name used in messages.
+    relpath : str
+        The file, relative to a data folder.
+    source : DatasetSpec
+        The data set whose file (``source.relpath``) begins with these bytes.
+    size : int
+        Bytes of the excerpt.
+    sha256 : str
+        Their sha256.
+
+    Examples
+    --------
+    >>> JENA_BOOK.size == JENA_PINS.prefix_bytes, JENA_BOOK.source.relpath
+    (True, 'jena_climate_2009_2016.csv')
+    """
+
+    name: str
+    relpath: str
+    source: DatasetSpec
+    size: int
+    sha256: str
+
+
+# The book's Jena data: the first two years (2009 and 2010) of the Keras file, byte for byte, the rows every
+# chapter, band and threshold of the book was measured on. Offline, ../shared/data/jena/ holds this file.
+JENA_BOOK = Excerpt(
+    name="jena_climate_2009_2010",
+    relpath="jena/jena_climate_2009_2010.csv",
+    source=JENA,
+    size=JENA_PINS.prefix_bytes,
+    sha256=JENA_PINS.prefix_sha256,
+)
+
+
+def locate_excerpt(excerpt: Excerpt, download: bool | None = None) -> Path:
+    """Return the path of ``excerpt.relpath``, cut from its source's file into `cache_dir` if needed.
+
+    A copy found in a data folder (``$SEQCNN_DATA_DIR``, then the cache) is
+    checked against the excerpt's size and sha256. Otherwise the source data
+    set is located (:func:`locate`: found, or downloaded and checked), its
+    first ``excerpt.size`` bytes are written to the cache, atomically, and
+    checked the same way.
+
+    Raises
+    ------
+    ChecksumError
+        If a copy or the source's first bytes are not the expected ones (the
+        message names the file and what to do).
+    DataNotFoundError
+        As :func:`locate`, if the source is nowhere to be found.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> text = b"t,x\n1,5\n2,6\n3,7\n"
+    >>> source = DatasetSpec("toy", "toy.csv", "https://example.org/toy.csv", hashlib.sha256(text).hexdigest())
+    >>> first = Excerpt("toy-start", "toy/start.csv", source, 8, hashlib.sha256(text[:8]).hexdigest())
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "toy.csv").write_bytes(text)
+    ...     with mock.patch.dict("os.environ", {"SEQCNN_DATA_DIR": folder, "SEQCNN_CACHE_DIR": folder + "/c"}):
+    ...         print(locate_excerpt(first, download=False).read_bytes())
+    b't,x\n1,5\n'
+    """
+    folders = data_dir_candidates()
+    for folder in folders:
+        path = folder / excerpt.relpath
+        if path.is_file():
+            _check_excerpt(excerpt, path, f"{path} is not {excerpt.name}", "Delete it, or set SEQCNN_DATA_DIR to "
+                           "another folder")
+            note_read(path, excerpt.relpath)
+            return path
+    noted = excerpt.source.relpath in _read
+    source = locate(excerpt.source, download)
+    target = cache_dir() / excerpt.relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as whole:
+            left = excerpt.size
+            while left and (chunk := whole.read(min(_CHUNK, left))):
+                out.write(chunk)
+                left -= len(chunk)
+        _check_excerpt(excerpt, tmp, f"The first {excerpt.size:,} bytes of {source} are not {excerpt.name}",
+                       f"Delete {source} so that it is downloaded again")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if not noted:  # the source was only cut, not read
+        _read.pop(excerpt.source.relpath, None)
+    note_read(target, excerpt.relpath)
+    return target
+
+
+def _check_excerpt(excerpt: Excerpt, path: Path, what: str, todo: str) -> None:
+    size = path.stat().st_size
+    if size != excerpt.size:
+        raise ChecksumError(f"{what}: {size:,} bytes, not {excerpt.size:,}. {todo}.")
+    digest = sha256sum(path)
+    if digest != excerpt.sha256:
+        raise ChecksumError(f"{what}: sha256 {digest}, not {excerpt.sha256}. {todo}.")
+
+
 def cache_dir() -> Path:
     """Return ``$SEQCNN_CACHE_DIR``, else ``$XDG_CACHE_HOME/seqcnn``, else ``~/.cache/seqcnn``.
 

@@ -29,6 +29,7 @@ __all__ = [
     "FEATURES",
     "TEMPERATURE",
     "JENA_CSV_ENV",
+    "JENA_FULL_ENV",
     "Weather",
     "LoadReport",
     "read_csv",
@@ -43,20 +44,33 @@ __all__ = [
     "WindowBatches",
     "Prepared",
     "Splits",
+    "PATIENCE",
     "fit_forecaster",
     "prepare",
 ]
 
 #: Environment variable naming a specific CSV file for the Jena chapters.
 JENA_CSV_ENV = "SEQCNN_JENA_CSV"
+#: Environment variable: ``1`` makes the chapters read all eight years of the Keras file, not the book's two.
+JENA_FULL_ENV = "SEQCNN_JENA_FULL"
 
 
-def locate_csv() -> Path:
-    """The Jena CSV for the chapters.
+def locate_csv(full: bool | None = None) -> Path:
+    """The Jena CSV for the chapters: by default the book's own data, the first two years of the Keras file.
 
     ``$SEQCNN_JENA_CSV`` names a specific file (any CSV that :func:`read_csv`
-    accepts); otherwise the Keras file ``jena_climate_2009_2016.csv`` is found
-    with :func:`seqcnn.data.locate`.
+    accepts), read whole. Otherwise the chapters read the first two years
+    (2009 and 2010) of the Keras file ``jena_climate_2009_2016.csv``, byte for
+    byte the rows the book was executed on (:data:`seqcnn.data.JENA_BOOK`,
+    found or cut from the Keras file and checked by its sha256, see
+    :func:`seqcnn.data.locate_excerpt`), so that a reader's numbers fall in
+    the book's bands. ``full=True``, or ``$SEQCNN_JENA_FULL=1``, reads all
+    eight years instead.
+
+    Parameters
+    ----------
+    full : bool, optional
+        Read the whole Keras file; ``None`` means "if ``$SEQCNN_JENA_FULL`` is ``1``".
 
     Returns
     -------
@@ -86,8 +100,10 @@ def locate_csv() -> Path:
             raise data.DataError(f"{JENA_CSV_ENV} is set to {chosen}, which is not a file. Fix or unset it.")
         data.note_read(path, path.name)
         return path
+    if full is None:
+        full = os.environ.get(JENA_FULL_ENV, "").strip() == "1"
     try:
-        return data.locate(data.JENA)
+        return data.locate(data.JENA) if full else data.locate_excerpt(data.JENA_BOOK)
     except data.DataNotFoundError as err:
         raise data.DataNotFoundError(
             f"{err}\nOr set {JENA_CSV_ENV} to the absolute path of another Jena weather CSV "
@@ -460,9 +476,20 @@ class Splits(NamedTuple):
     test: WindowBatches
 
 
+#: Epochs without a better validation MAE after which :func:`fit_forecaster` stops. In the book's 20-epoch
+#: runs every Jena model reached its best validation MAE within 3 epochs of its previous best (chapter 4).
+PATIENCE = 3
+
+
 def fit_forecaster(build: Callable[..., keras.Model], splits: Splits, epochs: int, seed: int = 42,
-                   verbose_log: bool = True) -> tuple[keras.Model, training.Run]:
-    """Build a fresh forecaster from ``seed`` and train it as the 2020 notes do: RMSprop, MAE loss.
+                   patience: int | None = PATIENCE, verbose_log: bool = True) -> tuple[keras.Model, training.Run]:
+    """Build a fresh forecaster from ``seed``, train it as the 2020 notes do (RMSprop, MAE loss), keep its best epoch.
+
+    Training stops once the validation MAE has not improved for ``patience``
+    epochs, after ``epochs`` at the latest, and the model keeps the weights
+    of its best validation epoch (:func:`seqcnn.training.best_checkpoint`,
+    Keras' ``EarlyStopping(restore_best_weights=True)``): the model to test
+    is the one validation chose, not the last epoch's.
 
     Parameters
     ----------
@@ -471,18 +498,21 @@ def fit_forecaster(build: Callable[..., keras.Model], splits: Splits, epochs: in
     splits : Splits
         Training and validation batches (see :meth:`Prepared.batches`).
     epochs : int
-        Epochs of ``len(splits.train)`` batches each.
+        The most epochs to train, of ``len(splits.train)`` batches each.
     seed : int, default 42
         Seed of the weights' initialization and of the dropout (plus
         ``SEQCNN_SEED_OFFSET``, see :func:`seqcnn.runtime.set_seed`).
+    patience : int or None, default PATIENCE
+        Epochs without a better validation MAE before training stops;
+        ``None`` trains all ``epochs`` (still keeping the best epoch's weights).
     verbose_log : bool, default True
-        Print one line per epoch.
+        Print one line per epoch, and where training stopped and which epoch it kept.
 
     Returns
     -------
     (keras.Model, seqcnn.training.Run)
-        The trained model (weights of the last epoch) and its per-epoch
-        metrics and seconds.
+        The trained model, with the weights of its best validation epoch
+        (``run.best_epoch("val_loss")``), and its per-epoch metrics and seconds.
 
     Examples
     --------
@@ -499,19 +529,24 @@ def fit_forecaster(build: Callable[..., keras.Model], splits: Splits, epochs: in
     splits.train.restart()  # the same batches whichever model was trained on these splits before
     model = build(features=splits.train.values.shape[1])
     model.compile(optimizer=keras.optimizers.RMSprop(), loss="mae")
-    run = training.fit(model, splits.train, validation_data=splits.validation, epochs=epochs, verbose_log=verbose_log)
+    best = training.best_checkpoint(patience, epochs)
+    run = training.fit(model, splits.train, validation_data=splits.validation, epochs=epochs, callbacks=[best],
+                       verbose_log=verbose_log)
     return model, run
 
 
-def prepare(path: str | Path | None = None, fractions: tuple[float, ...] = (0.5, 0.25, 0.25)) -> Prepared:
+def prepare(path: str | Path | None = None, fractions: tuple[float, ...] = (0.5, 0.25, 0.25),
+            full: bool | None = None) -> Prepared:
     """Read a Jena CSV, split it in time, normalize it with the training part only.
 
     Parameters
     ----------
     path : str or pathlib.Path, optional
-        The CSV; :func:`locate_csv` by default.
+        The CSV; :func:`locate_csv` by default (the book's two years of the Keras file).
     fractions : tuple of float, default (0.5, 0.25, 0.25)
         Training, validation and test shares, in time order.
+    full : bool, optional
+        Without ``path``: read all eight years of the Keras file (see :func:`locate_csv`).
 
     Returns
     -------
@@ -529,7 +564,7 @@ def prepare(path: str | Path | None = None, fractions: tuple[float, ...] = (0.5,
     >>> prepared.bounds, prepared.values[:, TEMPERATURE].tolist()
     ([(0, 2), (2, 3), (3, 4)], [-1.0, 1.0, 3.0, 5.0])
     """
-    weather = read_csv(path if path is not None else locate_csv())
+    weather = read_csv(path if path is not None else locate_csv(full))
     bounds = split_bounds(len(weather.values), fractions)
     if min(end - start for start, end in bounds) < 1:
         raise data.DataError(f"{weather.path} has too few rows to split: {len(weather.values)} rows found, "

@@ -191,12 +191,15 @@ def plot_receptive_field(
     return ax.figure
 
 
-def plot_history(runs: Mapping[str, Mapping[str, Sequence[float]]], metrics: Sequence[str] = ("accuracy", "loss")) -> Figure:
+def plot_history(runs: Mapping[str, Mapping[str, Sequence[float]]], metrics: Sequence[str] = ("accuracy", "loss"),
+                 mark_best: str | None = None) -> Figure:
     """Training and validation curves of several runs, side by side.
 
     One column per run, one row per metric; rows share their y axis so the
     runs compare at a glance. Replaces the 2020 notes' ``plot_acc_and_loss``:
     a metric missing from a run is an error, not a silently skipped plot.
+    With ``mark_best``, a dotted vertical line marks each run's best
+    validation epoch: the weights an early-stopping run keeps.
 
     Parameters
     ----------
@@ -205,6 +208,9 @@ def plot_history(runs: Mapping[str, Mapping[str, Sequence[float]]], metrics: Seq
         as in ``keras.callbacks.History.history`` or ``seqcnn.training.Run.history``).
     metrics : sequence of str, default ("accuracy", "loss")
         Metrics to plot; each needs ``metric`` and ``"val_" + metric``.
+    mark_best : {"min", "max"}, optional
+        Mark the epoch of the lowest (``"min"``) or highest (``"max"``)
+        validation value of the first metric, in every row of its run.
 
     Returns
     -------
@@ -216,7 +222,12 @@ def plot_history(runs: Mapping[str, Mapping[str, Sequence[float]]], metrics: Seq
     >>> fig = plot_history({"run": {"loss": [0.7, 0.5], "val_loss": [0.6, 0.55]}}, metrics=["loss"])
     >>> fig.axes[0].get_title(), fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()
     ('run', 'epoch', 'loss')
+    >>> fig = plot_history({"run": {"loss": [0.7, 0.5, 0.4], "val_loss": [0.6, 0.5, 0.55]}}, ["loss"], mark_best="min")
+    >>> [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    ['training', 'validation', 'best epoch (2)']
     """
+    if mark_best not in (None, "min", "max"):
+        raise ValueError(f"mark_best must be 'min', 'max' or None, got {mark_best!r}")
     fig, axes = plt.subplots(len(metrics), len(runs), figsize=(4.6 * len(runs), 3.0 * len(metrics)),
                              sharey="row", squeeze=False, layout="constrained")
     for col, (title, history) in enumerate(runs.items()):
@@ -228,6 +239,10 @@ def plot_history(runs: Mapping[str, Mapping[str, Sequence[float]]], metrics: Seq
             epochs = np.arange(1, len(history[metric]) + 1)
             ax.plot(epochs, history[metric], "o--", label="training")
             ax.plot(epochs, history["val_" + metric], "s-", label="validation")
+            if mark_best:
+                chosen = history["val_" + metrics[0]]
+                best = int(np.argmin(chosen) if mark_best == "min" else np.argmax(chosen)) + 1
+                ax.axvline(best, color="0.35", linestyle=":", linewidth=1.5, label=f"best epoch ({best})")
             ax.set_xlabel("epoch")
             ax.set_ylabel(metric)
             ax.set_xticks(epochs)

@@ -25,8 +25,13 @@ import os
 import sys
 from collections.abc import Iterator
 
-__all__ = ["QUIET_ENV", "SEED_OFFSET_ENV", "THREADS_ENV", "quiet_environment", "seed_offset", "seeded", "set_seed",
+__all__ = ["ONEDNN_ENV", "QUIET_ENV", "SEED_OFFSET_ENV", "THREADS_ENV", "quiet_environment", "seed_offset", "seeded", "set_seed",
            "setup"]
+
+#: TensorFlow's oneDNN kernels on, wherever TensorFlow has them. TensorFlow 2.21 turns them on by itself
+#: only on some x86 processors (an AVX-512 Intel Xeon, not an AVX2 AMD EPYC, where its Eigen kernels made
+#: the book's trained chapters 1.5 to 2.5 times slower); a value the reader set (``0``) is kept.
+ONEDNN_ENV: dict[str, str] = {"TF_ENABLE_ONEDNN_OPTS": "1"}
 
 #: Environment variables set (if not already set) before TensorFlow is imported.
 QUIET_ENV: dict[str, str] = {
@@ -34,6 +39,8 @@ QUIET_ENV: dict[str, str] = {
     "KERAS_BACKEND": "tensorflow",
     # Hide TensorFlow's C++ INFO/WARNING/ERROR lines (they would land in cell outputs).
     "TF_CPP_MIN_LOG_LEVEL": "3",
+    # The same floating-point path, and speed, on every x86 processor (see ONEDNN_ENV).
+    **ONEDNN_ENV,
 }
 
 
@@ -114,7 +121,7 @@ def quiet_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
     --------
     >>> env = {"TF_CPP_MIN_LOG_LEVEL": "0"}
     >>> sorted(quiet_environment(env))
-    ['KERAS_BACKEND']
+    ['KERAS_BACKEND', 'TF_ENABLE_ONEDNN_OPTS']
     >>> env["TF_CPP_MIN_LOG_LEVEL"]
     '0'
     """
@@ -150,11 +157,12 @@ def setup(seed: int = 42) -> None:
     Sets :data:`QUIET_ENV`, imports Keras, seeds Python, NumPy and the
     backend with ``keras.utils.set_random_seed`` and turns on TensorFlow's op
     determinism, so that training on the CPU gives the same numbers at every
-    run. (TensorFlow's oneDNN kernels, which the book's tooling turns on for
-    every kernel it starts, ``booktools.kernel_env``, give the same numbers at
-    every run on a given machine too, and make training faster: about 30% on
-    an Intel Xeon, up to 2.5 times on an AMD EPYC where TensorFlow leaves them
-    off by itself.)
+    run. :data:`QUIET_ENV` turns TensorFlow's oneDNN kernels on
+    (:data:`ONEDNN_ENV`) unless ``TF_ENABLE_ONEDNN_OPTS`` is already set: they
+    give the same numbers at every run on a given machine too, and make
+    training faster: about 30% on an Intel Xeon, up to 2.5 times on an AMD
+    EPYC where TensorFlow leaves them off by itself. Set the variable before
+    anything imports TensorFlow (``import seqcnn`` modules set it then).
     ``SEQCNN_SEED_OFFSET`` is added to ``seed`` and ``SEQCNN_INTRA_OP_THREADS``
     sets TensorFlow's intra-op thread count, when they are set (see the module
     docstring).

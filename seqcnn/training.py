@@ -12,7 +12,7 @@ quiet_environment()  # TensorFlow's log settings must be in place before Keras l
 
 import keras  # noqa: E402
 
-__all__ = ["EpochLog", "RestoreBest", "Run", "fit", "DenseRMSprop"]
+__all__ = ["EpochLog", "RestoreBest", "Run", "best_checkpoint", "fit", "DenseRMSprop"]
 
 
 class DenseRMSprop(keras.optimizers.RMSprop):
@@ -157,6 +157,60 @@ class RestoreBest(keras.callbacks.Callback):
             self.model.set_weights(self._weights)
 
 
+def best_checkpoint(patience: int | None, epochs: int, monitor: str = "val_loss") -> keras.callbacks.EarlyStopping:
+    """Keras' own early stopping, keeping the best epoch's weights: stop after ``patience`` epochs without a better ``monitor``.
+
+    ``keras.callbacks.EarlyStopping(restore_best_weights=True)``, the idiom of
+    *Deep Learning with Python* and of the Keras examples: the model ends
+    with the weights of the epoch with the best ``monitor`` value, whether
+    training stopped early or ran all ``epochs``.
+
+    Parameters
+    ----------
+    patience : int or None
+        Epochs without improvement after which training stops; ``None`` runs
+        all ``epochs`` (a fixed budget) and still keeps the best epoch's weights.
+    epochs : int
+        The ceiling, ``model.fit``'s ``epochs``.
+    monitor : str, default "val_loss"
+        A loss or error to minimize (``"val_accuracy"`` and other accuracies are maximized).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> stop = best_checkpoint(patience=None, epochs=3, monitor="loss")
+    >>> _ = model.fit(np.ones((4, 1)), np.ones(4), epochs=3, verbose=0, callbacks=[stop])
+    >>> stop.best_epoch + 1, stop.stopped_epoch  # the 3rd epoch was best; it did not stop early
+    (3, 0)
+    """
+    if patience is not None and patience < 1:
+        raise ValueError(f"patience must be at least 1 epoch (or None for a fixed budget), got {patience}")
+    return keras.callbacks.EarlyStopping(monitor=monitor, patience=epochs if patience is None else patience,
+                                         restore_best_weights=True)
+
+
+def _checkpoint_line(stop: keras.callbacks.EarlyStopping, epochs_run: int, epochs: int) -> str:
+    """What an early-stopping callback did, in one line of the training log.
+
+    Examples
+    --------
+    >>> stop = keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True)
+    >>> stop.best_epoch, stop.best, stop.stopped_epoch = 1, 0.49512, 4
+    >>> _checkpoint_line(stop, 5, 20)
+    'stopped after epoch 5 of 20 (val_loss not better for 3 epochs); kept the weights of epoch 2 (val_loss 0.4951)'
+    >>> stop.stopped_epoch = 0
+    >>> _checkpoint_line(stop, 20, 20)
+    'ran all 20 epochs; kept the weights of epoch 2 (val_loss 0.4951)'
+    """
+    kept = f"kept the weights of epoch {stop.best_epoch + 1} ({stop.monitor} {float(stop.best):.4f})"
+    if stop.stopped_epoch:
+        return (f"stopped after epoch {epochs_run} of {epochs} ({stop.monitor} not better for {stop.patience} "
+                f"epochs); {kept}")
+    return f"ran all {epochs_run} epochs; {kept}"
+
+
 @dataclass
 class Run:
     """What one training run produced: per-epoch metrics and seconds.
@@ -237,13 +291,17 @@ def fit(model, x, y=None, *, epochs: int, verbose_log: bool = True, **kwargs) ->
     (2, 2)
     """
     log = EpochLog(epochs, print_fn=print if verbose_log else (lambda line: None))
-    history = model.fit(x, y, epochs=epochs, verbose=0, callbacks=[log, *kwargs.pop("callbacks", [])], **kwargs)
+    callbacks = [log, *kwargs.pop("callbacks", [])]
+    history = model.fit(x, y, epochs=epochs, verbose=0, callbacks=callbacks, **kwargs)
     run = Run({k: [float(v) for v in vs] for k, vs in history.history.items()}, list(log.seconds),
               list(log.validation_seconds))
     parts = run.breakdown()
     log.print_fn(f"{len(run.epoch_seconds)} epochs in {parts['total']:.1f} s: training steps "
                  f"{parts['training steps']:.1f} s (of which about {parts['first-epoch extra (tracing)']:.1f} s "
                  f"tracing in epoch 1), validation {parts['validation']:.1f} s")
+    for callback in callbacks:
+        if isinstance(callback, keras.callbacks.EarlyStopping) and callback.restore_best_weights:
+            log.print_fn(_checkpoint_line(callback, len(run.epoch_seconds), epochs))
     return run
 
 

@@ -1,6 +1,5 @@
 """jena: finding the CSV, splits, normalization, windows equal to the 2020 notes' generator."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +19,65 @@ def test_locate_csv_prefers_the_env_variable(tmp_path, monkeypatch):
     monkeypatch.setenv("SEQCNN_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SEQCNN_CACHE_DIR", str(tmp_path / "cache"))
     keras_csv(tmp_path / "jena_climate_2009_2016.csv")
-    assert jena.locate_csv() == tmp_path / "jena_climate_2009_2016.csv"
+    assert jena.locate_csv(full=True) == tmp_path / "jena_climate_2009_2016.csv"
+
+
+def _stand_in(tmp_path, monkeypatch, rows=12, book_rows=8):
+    """A small stand-in for the Keras file in $SEQCNN_DATA_DIR, and the book's excerpt: its first `book_rows` rows."""
+    (tmp_path / "data").mkdir()
+    source = keras_csv(tmp_path / "data" / "jena_climate_2009_2016.csv", rows=rows)
+    text = source.read_bytes()
+    size = len(b"".join(text.splitlines(keepends=True)[: 1 + book_rows]))
+    import hashlib
+
+    excerpt = data.Excerpt("toy_2009", "jena/jena_climate_2009_2010.csv", data.JENA, size,
+                           hashlib.sha256(text[:size]).hexdigest())
+    monkeypatch.setattr(data, "JENA_BOOK", excerpt)
+    for name in (jena.JENA_CSV_ENV, jena.JENA_FULL_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SEQCNN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SEQCNN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SEQCNN_OFFLINE", "1")
+    return source, excerpt
+
+
+def test_the_book_rows_are_the_default_and_the_whole_file_one_argument_away(tmp_path, monkeypatch):
+    source, excerpt = _stand_in(tmp_path, monkeypatch)
+    cut = tmp_path / "cache" / "jena" / "jena_climate_2009_2010.csv"
+    prepared = jena.prepare()  # SEQCNN_JENA_CSV unset, the whole Keras file in the data folder
+    assert prepared.weather.path == cut and len(prepared.values) == 8
+    assert cut.read_bytes() == source.read_bytes()[: excerpt.size]
+    assert list(data.data_sets_read()) == ["jena/jena_climate_2009_2010.csv"]  # what the execution record names
+    np.testing.assert_array_equal(prepared.weather.values, jena.read_csv(source).values[:8])
+    assert jena.prepare().weather.path == cut  # found in the cache the next time
+    assert len(jena.prepare(full=True).values) == 12
+    monkeypatch.setenv(jena.JENA_FULL_ENV, "1")
+    assert len(jena.prepare().values) == 12 and jena.locate_csv() == source
+    monkeypatch.setenv(jena.JENA_FULL_ENV, "0")
+    assert jena.locate_csv() == cut
+
+
+def test_the_book_rows_in_the_data_folder_are_checked(tmp_path, monkeypatch):
+    source, excerpt = _stand_in(tmp_path, monkeypatch)
+    mine = tmp_path / "data" / "jena" / "jena_climate_2009_2010.csv"
+    mine.parent.mkdir()
+    mine.write_bytes(source.read_bytes()[: excerpt.size])
+    assert jena.locate_csv() == mine  # as offline CI finds ../shared/data/jena/jena_climate_2009_2010.csv
+    mine.write_bytes(source.read_bytes()[: excerpt.size - 1] + b"9")
+    with pytest.raises(data.ChecksumError, match=r"jena_climate_2009_2010.csv is not toy_2009: sha256 .*Delete it"):
+        jena.locate_csv()
+
+
+def test_a_keras_file_that_does_not_start_with_the_book_rows_is_refused_and_leaves_nothing(tmp_path, monkeypatch):
+    source, excerpt = _stand_in(tmp_path, monkeypatch)
+    source.write_bytes(source.read_bytes().replace(b"01.01.2009 00:10", b"01.01.2009 00:11", 1))
+    with pytest.raises(data.ChecksumError, match=r"The first [\d,]+ bytes of .*jena_climate_2009_2016.csv are not "
+                                                 r"toy_2009: sha256 .*Delete .* so that it is downloaded again"):
+        jena.prepare()
+    assert list((tmp_path / "cache" / "jena").iterdir()) == []  # no partial file
+    source.write_bytes(source.read_bytes()[:50])
+    with pytest.raises(data.ChecksumError, match="50 bytes, not"):
+        jena.prepare()
 
 
 def test_split_bounds():
@@ -82,7 +139,8 @@ def test_baseline_mae_by_hand():
 
 def test_window_batches_shuffle_is_seeded_and_redrawn(series):
     rows = jena.window_rows(0, 1500, lookback=120, delay=12)
-    make = lambda seed: jena.WindowBatches(series, rows, 120, 6, 12, batch_size=32, shuffle=True, steps=5, seed=seed)
+    def make(seed):
+        return jena.WindowBatches(series, rows, 120, 6, 12, batch_size=32, shuffle=True, steps=5, seed=seed)
     a, b, c = make(3), make(3), make(4)
     assert len(a) == 5
     np.testing.assert_array_equal(a[2][1], b[2][1])
@@ -234,3 +292,41 @@ def test_seed_offset_changes_the_training_draws(monkeypatch):
     np.testing.assert_array_equal(plain, again)
     np.testing.assert_array_equal(shifted, explicit)
     assert not np.array_equal(plain, shifted)
+
+
+def test_training_stops_after_patience_epochs_and_keeps_the_best_epoch(capsys):
+    """Validation gets worse after every epoch (its targets are the opposite of training's): epoch 1 is kept."""
+    import keras
+
+    from seqcnn import training
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mae")
+    x = np.ones((32, 1), "float32")
+    stop = training.best_checkpoint(patience=2, epochs=10)
+    run = training.fit(model, x, x[:, 0], validation_data=(x, -x[:, 0]), epochs=10, batch_size=8, callbacks=[stop])
+    assert len(run.epoch_seconds) == 3 and run.best_epoch("val_loss") == 1
+    assert model.evaluate(x, -x[:, 0], verbose=0) == pytest.approx(run.history["val_loss"][0])  # epoch 1's weights
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"stopped after epoch 3 of 10 (val_loss not better for 2 epochs); kept the weights of epoch 1 "
+        f"(val_loss {run.history['val_loss'][0]:.4f})")
+    fixed = training.best_checkpoint(patience=None, epochs=4)
+    model.fit(x, x[:, 0], validation_data=(x, -x[:, 0]), epochs=4, batch_size=8, callbacks=[fixed], verbose=0)
+    assert fixed.stopped_epoch == 0 and fixed.best_epoch == 0  # a fixed budget: all 4 epochs, the best kept
+    with pytest.raises(ValueError, match="patience must be at least 1"):
+        training.best_checkpoint(patience=0, epochs=4)
+
+
+def test_fit_forecaster_returns_the_weights_of_its_best_validation_epoch():
+    import keras
+
+    values = np.random.default_rng(0).normal(size=(400, len(jena.FEATURES))).astype("float32")
+    splits = jena.Prepared(None, jena.split_bounds(400), None, values).batches(12, 3, delay=2, steps=4, batch_size=8)
+
+    def small(features):
+        return keras.Sequential([keras.Input((None, features)), keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(8, "relu"),
+                                 keras.layers.Dense(1)])
+
+    model, run = jena.fit_forecaster(small, splits, epochs=6, patience=1, verbose_log=False)
+    assert 2 <= len(run.epoch_seconds) <= 6
+    assert model.evaluate(splits.validation, verbose=0) == pytest.approx(min(run.history["val_loss"]), rel=1e-5)

@@ -3,6 +3,7 @@
 import os
 
 import numpy as np
+import pytest
 
 from seqcnn import runtime
 
@@ -41,16 +42,25 @@ def test_setup_makes_keras_repeatable(monkeypatch):
     assert not np.array_equal(a[0], c[0])
 
 
-def test_setup_prints_nothing_on_stderr():
-    """A fresh process: TensorFlow's start-up lines must not reach stderr (they would land in cells)."""
+@pytest.mark.parametrize("chosen", [None, "0"])
+def test_setup_prints_nothing_on_stderr_and_turns_onednn_on_unless_the_reader_chose(chosen):
+    """A fresh process: TensorFlow's start-up lines must not reach stderr (they would land in cells).
+
+    Its oneDNN kernels are on (TensorFlow leaves them off by itself on some processors, an AVX2 AMD EPYC),
+    unless the reader set ``TF_ENABLE_ONEDNN_OPTS`` before: then that choice holds.
+    """
     import subprocess
     import sys
 
     env = {k: v for k, v in os.environ.items() if k not in runtime.QUIET_ENV}
-    code = "from seqcnn import runtime; runtime.setup(); import keras; print(keras.backend.backend())"
+    if chosen is not None:
+        env["TF_ENABLE_ONEDNN_OPTS"] = chosen
+    code = ("import os; from seqcnn import runtime; runtime.setup(); import keras; "
+            "from tensorflow.python.util import _pywrap_util_port; "
+            "print(keras.backend.backend(), os.environ['TF_ENABLE_ONEDNN_OPTS'], _pywrap_util_port.IsMklEnabled())")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "tensorflow"
+    assert done.stdout.split() == (["tensorflow", "1", "True"] if chosen is None else ["tensorflow", "0", "False"])
     assert done.stderr == ""
 
 
