@@ -4,7 +4,6 @@ import json
 import os
 import platform
 import re
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -145,14 +144,34 @@ def test_a_module_edit_stales_exactly_the_chapters_that_depend_on_it(tmp_path, t
         assert f"seqcnn/{edited}.py changed" in problem and "re-executes" in problem
 
 
-def test_editing_imdb_stales_exactly_the_chapters_that_use_it(tmp_path):
+@pytest.fixture(scope="module")
+def chapter_records(tmp_path_factory):
+    """The chapters' notebooks (read once) and their code records against a copy of seqcnn taken once.
+
+    Returns ``(package, notebooks_by_name, records_by_name)``; a test that edits modules edits its own copy
+    of ``package`` (:func:`_package_copy`) and compares with these records.
+    """
+    import shutil
+
+    package = tmp_path_factory.mktemp("pristine") / "seqcnn"
+    shutil.copytree(notebooks.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    nbs = {md.name: jupytext.read(md) for md in CHAPTERS}
+    return package, nbs, {name: notebooks.code_record(nb, package) for name, nb in nbs.items()}
+
+
+def _package_copy(pristine, tmp_path):
     import shutil
 
     package = tmp_path / "seqcnn"
-    shutil.copytree(notebooks.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    before = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+    shutil.copytree(pristine, package)
+    return package
+
+
+def test_editing_imdb_stales_exactly_the_chapters_that_use_it(tmp_path, chapter_records):
+    pristine, nbs, before = chapter_records
+    package = _package_copy(pristine, tmp_path)
     (package / "imdb.py").write_text((package / "imdb.py").read_text() + "EDITED = True\n")
-    after = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+    after = {name: notebooks.code_record(nb, package) for name, nb in nbs.items()}
     changed = {name for name in after if after[name]["source_hash"] != before[name]["source_hash"]}
     # The IMDB chapter, and the Performance page, which times the IMDB convnet on real reviews.
     assert changed == {"03_imdb.md", "06_performance.md"}
@@ -175,12 +194,9 @@ def _every_docstring_and_comment_edited(source):
     return "".join(lines) + "\n# A comment at the end.\n"
 
 
-def test_a_docstring_edit_leaves_every_chapter_current_and_a_code_edit_does_not(tmp_path):
-    import shutil
-
-    package = tmp_path / "seqcnn"
-    shutil.copytree(notebooks.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    before = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+def test_a_docstring_edit_leaves_every_chapter_current_and_a_code_edit_does_not(tmp_path, chapter_records):
+    pristine, nbs, before = chapter_records
+    package = _package_copy(pristine, tmp_path)
     edited = 0
     for module in sorted(package.glob("*.py")):
         source = module.read_text()
@@ -189,19 +205,19 @@ def test_a_docstring_edit_leaves_every_chapter_current_and_a_code_edit_does_not(
         module.write_text(new)
         edited += new.count("Reworded.")
     assert edited > 100  # every module's docstring and the docstrings of its functions and classes
-    after = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+    after = {name: notebooks.code_record(nb, package) for name, nb in nbs.items()}
     assert after == before
     ops = package / "ops.py"
     ops.write_text(ops.read_text() + "\n\ndef extra():\n    return 1\n")
-    code_edit = {md.name: notebooks.code_record(jupytext.read(md), package) for md in CHAPTERS}
+    code_edit = {name: notebooks.code_record(nb, package) for name, nb in nbs.items()}
     changed = {name for name in before if code_edit[name]["source_hash"] != before[name]["source_hash"]}
     assert changed and changed == {md.name for md in CHAPTERS
                                    if "seqcnn/ops.py" in before[md.name]["modules"]}
 
 
-def test_editing_ops_stales_the_chapters_that_use_it_directly_or_through_plots():
-    users = {md.name for md in CHAPTERS
-             if "seqcnn/ops.py" in notebooks.code_record(jupytext.read(md))["modules"]}
+def test_editing_ops_stales_the_chapters_that_use_it_directly_or_through_plots(chapter_records):
+    _, _, records = chapter_records  # the records against (a copy of) the repository's seqcnn
+    users = {name for name, record in records.items() if "seqcnn/ops.py" in record["modules"]}
     direct = {md.name for md in CHAPTERS if re.search(r"from seqcnn import [^\n]*\b(ops|plots)\b", md.read_text())}
     assert users == direct and {"01_conv1d.md", "02_pooling.md"} <= users
 
@@ -237,12 +253,15 @@ def test_sync_refuses_changed_code(executed, tmp_path):
         notebooks.sync(md)
 
 
-def test_all_executes_up_to_date_chapters(executed, tmp_path, capsys):
+def test_all_executes_up_to_date_chapters(executed, tmp_path, capsys, monkeypatch):
     md = tmp_path / executed.name
     md.write_text(CHAPTER)
     md.with_suffix(".ipynb").write_bytes(executed.with_suffix(".ipynb").read_bytes())
     assert notebooks.main([str(md)]) == 0 and "up to date" in capsys.readouterr().out
+    executions = []  # which chapters --all executes (a real execution: the other tests of main)
+    monkeypatch.setattr(notebooks, "_execute", lambda path, timeout: executions.append(path) or 1.0)
     assert notebooks.main(["--all", str(md)]) == 0 and "executed in" in capsys.readouterr().out
+    assert executions == [md]
 
 
 def test_execution_record_names_versions_and_data(tmp_path):
@@ -254,7 +273,7 @@ def test_execution_record_names_versions_and_data(tmp_path):
     seconds = notebooks.execute(md)
     facts = nbformat.read(md.with_suffix(".ipynb"), as_version=4).metadata.seqcnn.execution
     assert facts["data"] == [{"name": "notes.txt", "bytes": 5, "sha256": "2cf24dba5fb0"}]
-    assert facts["seconds"] == round(seconds, 1) and 0 < seconds < 120
+    assert facts["seconds"] == round(seconds, 1) and seconds > 0
     assert facts["python"] == platform.python_version() and facts["cpus"] == os.cpu_count()
     assert facts["packages"]["numpy"] == np.__version__
     assert datetime.fromisoformat(facts["started"]).tzinfo is not None
@@ -400,28 +419,59 @@ def test_the_colab_cell_is_synced_once_per_chapter(executed, tmp_path, monkeypat
     md.write_text(md.read_text().replace("# A tiny chapter", "# A tiny chapter\n\nMore prose."))
     assert notebooks.main([str(md)]) == 0  # prose synced
     assert len(calls) == 2
+    executions = []  # --all executes it again (test_all_executes_up_to_date_chapters): no kernel needed here
+    monkeypatch.setattr(notebooks, "_execute", lambda path, timeout: executions.append(path) or 1.0)
     assert notebooks.main(["--all", str(md)]) == 0
-    assert len(calls) == 3
+    assert len(calls) == 3 and executions == [md]
+
+
+#: The code cell of a chapter in the test of ``--jobs``: it prints the interval it ran in (the machine's
+#: wall-clock time, the same for every kernel), after waiting, if WAIT names a partner chapter, until
+#: that partner has started too. Two partners can then only finish if they run side by side: one after
+#: the other, the first would wait in vain, and its cell fails after a minute.
+TIMED_CELL = """\
+import pathlib, time
+
+started = time.time()
+pathlib.Path("{name}.started").touch()
+deadline = time.monotonic() + 60
+while WAIT and not pathlib.Path(f"{{WAIT}}.started").exists():
+    if time.monotonic() > deadline:
+        raise RuntimeError(f"{{WAIT}} never started while {name} ran: the chapters ran one after the other")
+    time.sleep(0.02)
+print(started, time.time())"""
 
 
 def test_stale_chapters_run_two_at_a_time_longest_first(executed, tmp_path, capsys):
-    import json as _json
+    """Three stale chapters, two jobs: the two longest (by their last record) run side by side, then the third.
 
-    short, long_ = tmp_path / "01_short.md", tmp_path / "02_long.md"
-    for md, seconds in ((short, 1.0), (long_, 99.0)):
-        md.write_text(CHAPTER.replace("print(6 * 7)", "import time; time.sleep(1); print(6 * 7)"))
-        nb = _json.loads(executed.with_suffix(".ipynb").read_text())
-        nb["metadata"]["seqcnn"]["execution"]["seconds"] = seconds  # as if it had taken this long last time
+    Each chapter's cell prints the interval it ran in; the two longest wait for each other, so they
+    finish only if they run at the same time. Nothing here depends on how fast the machine is.
+    """
+    recorded = {"01_short": 1.0, "02_long": 99.0, "03_middle": 50.0}
+    partners = {"01_short": "", "02_long": "03_middle", "03_middle": "02_long"}
+    chapters = {name: tmp_path / f"{name}.md" for name in recorded}
+    for name, md in chapters.items():
+        md.write_text(CHAPTER.replace("print(6 * 7)", f"WAIT = {partners[name]!r}\n" + TIMED_CELL.format(name=name)))
+        nb = json.loads(executed.with_suffix(".ipynb").read_text())
+        nb["metadata"]["seqcnn"]["execution"]["seconds"] = recorded[name]  # as if it had taken this long last time
         nb["cells"][1]["source"] = "print(0)"  # stale: its code differs from the .md
-        md.with_suffix(".ipynb").write_text(_json.dumps(nb))
-    assert notebooks.recorded_seconds(long_.with_suffix(".ipynb")) == 99.0
-    start = time.perf_counter()
-    assert notebooks.main(["--jobs", "2", str(short), str(long_)]) == 0
-    elapsed = time.perf_counter() - start
+        md.with_suffix(".ipynb").write_text(json.dumps(nb))
+    assert notebooks.recorded_seconds(chapters["02_long"].with_suffix(".ipynb")) == 99.0
+    assert notebooks.main(["--jobs", "2", "--timeout", "120", *map(str, chapters.values())]) == 0
     out = capsys.readouterr().out.splitlines()
-    # The longest chapter (by its last record) is started first, and both are executed and current.
-    assert out[0].startswith(f"{long_.as_posix()}: executing") and out[1].startswith(f"{short.as_posix()}: executing")
-    assert sum("executed in" in line for line in out) == 2
-    assert notebooks.check(short) == [] and notebooks.check(long_) == []
-    one = notebooks.recorded_seconds(short.with_suffix(".ipynb"))
-    assert elapsed < 2 * one, (elapsed, one)  # side by side, not one after the other
+    # The chapters are started longest first, and all three are executed and current.
+    started = [line.split(":")[0] for line in out[:3]]
+    assert started == [chapters[name].as_posix() for name in ("02_long", "03_middle", "01_short")]
+    assert all("executing" in line for line in out[:3]) and sum("executed in" in line for line in out) == 3
+    assert all(notebooks.check(md) == [] for md in chapters.values())
+    ran = {}  # each chapter's interval, as its cell printed it
+    for name, md in chapters.items():
+        nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+        start, end = map(float, nb.cells[1].outputs[0].text.split())
+        assert nb.metadata.seqcnn.execution["seconds"] > 0
+        ran[name] = (start, end)
+    # The two longest ran side by side: their intervals overlap.
+    assert max(ran["02_long"][0], ran["03_middle"][0]) < min(ran["02_long"][1], ran["03_middle"][1]), ran
+    # The shortest only started once a job was free: after one of the two longest had finished.
+    assert ran["01_short"][0] > min(ran["02_long"][1], ran["03_middle"][1]), ran

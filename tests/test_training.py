@@ -14,26 +14,30 @@ def keras():
     return keras
 
 
-def test_fit_logs_one_line_per_epoch(keras, capsys):
+def test_fit_logs_one_line_per_epoch(keras, capsys, monkeypatch):
     from seqcnn import training
 
+    # A clock that moves one second each time seqcnn.training reads it: an epoch reads it at its start, at
+    # the start and the end of its validation pass, and at its end, so each epoch "takes" 3 s and its
+    # validation 1 s, whatever the machine.
+    ticks = iter(range(1000))
+    monkeypatch.setattr(training, "time", type("Clock", (), {"perf_counter": staticmethod(lambda: float(next(ticks)))}))
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
     x, y = np.ones((16, 3)), np.zeros(16)
     run = training.fit(model, x, y, epochs=3, batch_size=4, validation_data=(x, y))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4  # one per epoch, then where the time went
-    assert lines[0].startswith("epoch 1/3 ") and lines[2].startswith("epoch 3/3 ")
-    assert lines[3].startswith("3 epochs in ") and "validation" in lines[3]
+    assert lines[0].startswith("epoch 1/3   3.0 s  loss ") and lines[2].startswith("epoch 3/3   3.0 s ")
+    assert lines[3] == ("3 epochs in 9.0 s: training steps 6.0 s (of which about 0.0 s tracing in epoch 1), "
+                        "validation 3.0 s")
     assert "loss" in lines[0] and "val_mae" in lines[0] and "\r" not in "".join(lines)
     assert set(run.history) == {"loss", "mae", "val_loss", "val_mae"}
     assert len(run.history["loss"]) == 3 and all(isinstance(v, float) for v in run.history["loss"])
-    assert len(run.epoch_seconds) == 3 and run.total_seconds == pytest.approx(sum(run.epoch_seconds))
     # Each epoch's validation pass is timed inside it, and the breakdown adds up.
-    assert len(run.validation_seconds) == 3
-    assert all(0 < v < e for v, e in zip(run.validation_seconds, run.epoch_seconds))
-    parts = run.breakdown()
-    assert parts["training steps"] + parts["validation"] == pytest.approx(parts["total"], abs=1e-2)
+    assert run.epoch_seconds == [3.0, 3.0, 3.0] and run.validation_seconds == [1.0, 1.0, 1.0]
+    assert run.breakdown() == {"total": 9.0, "training steps": 6.0, "validation": 3.0,
+                               "first-epoch extra (tracing)": 0.0}
     # SGD on a zero target: the loss goes down.
     assert run.history["loss"][-1] < run.history["loss"][0]
     assert run.best_epoch("loss") == 3
@@ -142,22 +146,48 @@ def test_epoch_log_ignores_evaluate_outside_fit_and_fills_epochs_without_validat
     assert training.Run({}, [3.0], [0.0]).breakdown()["first-epoch extra (tracing)"] == 0.0
 
 
-def test_interleaved_step_seconds_times_copies_in_turns(keras):
-    from seqcnn import training
+def test_interleaved_step_seconds_steps_copies_in_turns_and_takes_medians(keras, monkeypatch):
+    """What the function does, not how fast this machine is: which model is stepped when, and what is returned.
 
-    def dense(width):
-        model = keras.Sequential([keras.Input((1024,)), keras.layers.Dense(width), keras.layers.Dense(1)])
+    ``train_on_batch`` is wrapped to record every step and to advance a scripted clock (the only clock
+    ``seqcnn.training`` sees here) by the stepped model's training FLOPs at 1 GFLOP/s, times a factor
+    that changes from round to round: the medians are then known exactly.
+    """
+    from seqcnn import flops, training
+
+    def dense(name, width):
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(width), keras.layers.Dense(1)], name=name)
         model.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss="mae")
         return model
 
-    small, large = dense(4), dense(4096)
-    before = [w.copy() for w in large.get_weights()]
-    x, y = np.ones((512, 1024), "float32"), np.zeros(512, "float32")
-    seconds = training.interleaved_step_seconds({"small": small, "large": large}, x, y, rounds=5)
-    # 1024 times the multiply-adds of the first layer (about 13 GFLOP per step against a few ms of
-    # fixed overhead): the large step is clearly slower even on a loaded machine. With a 2048-wide
-    # layer on 256 samples (0.4 GFLOP) the overhead dominated under load, and a CI run beside a
-    # training process measured 10.0 ms against 8.2 ms.
-    assert seconds["large"] > 2 * seconds["small"], seconds
-    # The models themselves are not trained by the measurement.
-    assert all(np.array_equal(a, b) for a, b in zip(before, large.get_weights()))
+    models = {"small": dense("small", 2), "large": dense("large", 64)}
+    x, y = np.ones((4, 8), "float32"), np.zeros(4, "float32")
+    cost = {name: flops.training_flops(model, (8,)) * len(x) / 1e9 for name, model in models.items()}
+    # The larger step costs more, counted in operations (6 x (8 x 64 + 64) a sample against 6 x (8 x 2 + 2)).
+    assert cost["large"] > cost["small"] > 0
+    before = {name: [w.copy() for w in model.get_weights()] for name, model in models.items()}
+    factors = [100.0, 1.0, 3.0, 2.0, 5.0, 4.0]  # the untraced first step, then 5 timed rounds: median 3
+    now, steps = [0.0], []
+    real_step = keras.Model.train_on_batch
+
+    def recorded_step(model, *args, **kwargs):
+        steps.append(model)
+        result = real_step(model, *args, **kwargs)
+        now[0] += cost[model.name] * factors[sum(m is model for m in steps) - 1]
+        return result
+
+    monkeypatch.setattr(keras.Model, "train_on_batch", recorded_step)
+    monkeypatch.setattr(training, "time", type("Clock", (), {"perf_counter": staticmethod(lambda: now[0])}))
+    seconds = training.interleaved_step_seconds(models, x, y, rounds=5)
+    # One untimed step per model, then 5 rounds of one step each, in turns, on copies of the models.
+    assert [model.name for model in steps] == ["small", "large"] * 6
+    copies = {model.name: model for model in steps}
+    assert all(copies[m.name] is m for m in steps) and not any(copies[name] is models[name] for name in models)
+    assert all(int(copy.optimizer.iterations.numpy()) == 6 for copy in copies.values())
+    # Each name gets the median of its own timed steps (the first step left out): positive.
+    assert seconds == pytest.approx({name: 3.0 * cost[name] for name in models}, rel=1e-12)
+    assert all(s > 0 for s in seconds.values())
+    # The models themselves are not stepped: same weights, optimizers never used.
+    for name, model in models.items():
+        assert all(np.array_equal(a, b) for a, b in zip(before[name], model.get_weights()))
+        assert int(model.optimizer.iterations.numpy()) == 0

@@ -45,10 +45,48 @@ FAKE_CHAPTER = textwrap.dedent('''\
     ''')
 
 
+#: The same chapter without TensorFlow (its kernel starts in a second or two), for the study's plumbing:
+#: the command line, the record, the committed run. What a configuration changes in a kernel that runs
+#: TensorFlow is the test of run_notebook's.
+LIGHT_CHAPTER = textwrap.dedent('''\
+    # A fake chapter that imports no TensorFlow
+
+    ```{code-cell} ipython3
+    import os
+
+    import numpy as np
+    from seqcnn import bands, runtime
+
+    q = bands.Quantities("07_fake")
+    q["draw"] = np.random.default_rng(runtime.seeded(42)).random()
+    q["seed"] = runtime.seeded(42)
+    q["threads"] = int(os.environ.get(runtime.THREADS_ENV) or 0)
+    q["onednn_off"] = os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0"
+    ```
+
+    ```{code-cell} ipython3
+    :tags: [remove-cell]
+
+    assert q["seed"] < 1000  # fails on every other seed: the study records it and goes on
+    ```
+
+    ```{code-cell} ipython3
+    q["after_the_failure"] = 1
+    ```
+    ''')
+
+
 @pytest.fixture
 def fake_chapter(tmp_path):
     path = tmp_path / "07_fake.md"
     path.write_text(FAKE_CHAPTER)
+    return path
+
+
+@pytest.fixture
+def light_chapter(tmp_path):
+    path = tmp_path / "07_fake.md"
+    path.write_text(LIGHT_CHAPTER)
     return path
 
 
@@ -76,16 +114,20 @@ def test_configuration_environment_replaces_inherited_perturbations():
 
 
 def test_run_notebook_carries_each_perturbation_into_a_fresh_kernel(fake_chapter):
-    """The real path: a kernel per configuration, its quantities collected from the glued outputs."""
+    """The real path: a kernel per configuration, its quantities collected from the glued outputs.
+
+    Two kernels that run TensorFlow: the default, and every perturbation at once (another seed, one
+    thread, oneDNN off); each setting's own variables are the test of Configuration.environment's and
+    of Configuration's docstring.
+    """
     default = variation.run_notebook(fake_chapter, variation.Configuration(0, "default"), timeout=120)
-    other = variation.run_notebook(fake_chapter, variation.Configuration(1000, "threads-1"), timeout=120)
-    eigen = variation.run_notebook(fake_chapter, variation.Configuration(0, "onednn-off"), timeout=120)
+    other = variation.run_notebook(fake_chapter, variation.Configuration(1000, "onednn-off-threads-1"), timeout=120)
     assert default.quantities["seed"] == 42 and other.quantities["seed"] == 1042
     assert default.quantities["draw"] != other.quantities["draw"]
     assert other.quantities["threads"] == 1 and default.quantities["threads"] == 0  # 0: TensorFlow's default
-    assert eigen.quantities["onednn_off"] == 1 and default.quantities["onednn_off"] == 0
+    assert other.quantities["onednn_off"] == 1 and default.quantities["onednn_off"] == 0
     # "default" is the book's kernel environment: oneDNN on whatever the processor (booktools.kernel_env).
-    assert default.quantities["onednn_used"] == 1 and eigen.quantities["onednn_used"] == 0
+    assert default.quantities["onednn_used"] == 1 and other.quantities["onednn_used"] == 0
     assert default.errors == [] and default.seconds > 0
     assert len(default.load) == 2 and all(load >= 0 for load in default.load)  # what else the machine was doing
     # A failing assert is recorded, and the cells after it still run.
@@ -159,14 +201,14 @@ def test_command_line_dry_run_prints_the_plan_and_its_cost(capsys):
     assert "no chapter '99_none'" in capsys.readouterr().err
 
 
-def test_command_line_runs_the_study_end_to_end(tmp_path, fake_chapter, capsys):
+def test_command_line_runs_the_study_end_to_end(tmp_path, light_chapter, capsys):
     """Two kernels, one under CPU load: the record names the runs, their errors and every quantity."""
     out = tmp_path / "bands.json"
-    assert variation.main([str(fake_chapter), "--seeds", "1", "--settings", "default", "load", "--out", str(out),
+    assert variation.main([str(light_chapter), "--seeds", "1", "--settings", "default", "load", "--out", str(out),
                            "--timeout", "120"]) == 0
     entry = json.loads(out.read_text())["chapters"]["07_fake"]
     assert [(r["setting"], r["errors"]) for r in entry["runs"]] == [("default", []), ("load", [])]
-    assert set(entry["quantities"]) == {"draw", "seed", "threads", "onednn_off", "onednn_used", "after_the_failure"}
+    assert set(entry["quantities"]) == {"draw", "seed", "threads", "onednn_off", "after_the_failure"}
     assert "runs with failing cells: 0" in capsys.readouterr().out
 
 
@@ -239,7 +281,7 @@ def test_studies_of_two_chapters_at_once_keep_each_others_runs(tmp_path, fake_ch
     assert len(record["chapters"]["07_fake"]["runs"]) == 2 and len(record["chapters"]["08_other"]["runs"]) == 2
 
 
-def test_the_committed_execution_is_the_run_seed_0_default(tmp_path, fake_chapter):
+def test_the_committed_execution_is_the_run_seed_0_default(tmp_path, light_chapter):
     from booktools import notebooks
 
     out, calls = tmp_path / "bands.json", []
@@ -248,19 +290,20 @@ def test_the_committed_execution_is_the_run_seed_0_default(tmp_path, fake_chapte
         calls.append(configuration.label)
         return variation.Run(configuration, {"draw": 0.5}, [], 1.0)
 
-    assert variation.committed_run(fake_chapter) is None  # no notebook yet
-    notebooks.execute(fake_chapter)
-    committed = variation.committed_run(fake_chapter)
+    assert variation.committed_run(light_chapter) is None  # no notebook yet
+    notebooks.execute(light_chapter)
+    committed = variation.committed_run(light_chapter)
     assert committed.configuration == variation.Configuration(0, "default")
     assert committed.quantities["seed"] == 42 and committed.errors == [] and committed.seconds > 0
-    variation.study(fake_chapter, variation.plan(seeds=2, settings=["default"]), out, runner=runner,
+    variation.study(light_chapter, variation.plan(seeds=2, settings=["default"]), out, runner=runner,
                     log=lambda *a, **k: None)
     assert calls == ["seed +1000, default"]  # seed +0 is the committed notebook
     runs = json.loads(out.read_text())["chapters"]["07_fake"]["runs"]
     assert "committed notebook" in runs[0]["note"] and "load_average" not in runs[0]
     # Once the chapter's code changes, the notebook no longer stands for it.
-    fake_chapter.write_text(fake_chapter.read_text().replace("seed=42)", "seed=43)"))
-    assert variation.committed_run(fake_chapter) is None
+    code = light_chapter.read_text()
+    light_chapter.write_text(code.replace("default_rng(runtime.seeded(42))", "default_rng(runtime.seeded(43))"))
+    assert variation.committed_run(light_chapter) is None
 
 
 def test_complete_runs_again_a_run_that_lacks_a_quantity(tmp_path, fake_chapter):
