@@ -339,14 +339,14 @@ def locate_excerpt(excerpt: Excerpt, download: bool | None = None) -> Path:
     --------
     >>> import tempfile
     >>> from unittest import mock
-    >>> text = b"t,x\n1,5\n2,6\n3,7\n"
+    >>> text = b"t,x\\n1,5\\n2,6\\n3,7\\n"
     >>> source = DatasetSpec("toy", "toy.csv", "https://example.org/toy.csv", hashlib.sha256(text).hexdigest())
     >>> first = Excerpt("toy-start", "toy/start.csv", source, 8, hashlib.sha256(text[:8]).hexdigest())
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     _ = (Path(folder) / "toy.csv").write_bytes(text)
     ...     with mock.patch.dict("os.environ", {"SEQCNN_DATA_DIR": folder, "SEQCNN_CACHE_DIR": folder + "/c"}):
     ...         print(locate_excerpt(first, download=False).read_bytes())
-    b't,x\n1,5\n'
+    b't,x\\n1,5\\n'
     """
     folders = data_dir_candidates()
     for folder in folders:

@@ -1,7 +1,6 @@
 """Which seqcnn modules a chapter's code runs, found from the source."""
 
 import ast
-from pathlib import Path
 
 import pytest
 

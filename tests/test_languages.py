@@ -119,7 +119,7 @@ def test_show_draws_english_only_without_catalog_or_font(tmp_path: Path, monkeyp
         monkeypatch.setattr(languages, "cjk_font", lambda font=font: font)
         plt.subplots()
         shown = []
-        languages.show(locales=locales, display=lambda data, raw, metadata: shown.append(metadata))
+        languages.show(locales=locales, display=lambda data, raw, metadata, shown=shown: shown.append(metadata))
         assert [m["seqcnn"]["language"] for m in shown] == ["en"]
     assert capsys.readouterr().err == ""
 
