@@ -383,7 +383,8 @@ def committed_run(md_path: Path) -> Run | None:
     execution = nb.metadata["seqcnn"]["execution"]
     quantities, errors = collect(nb)
     return Run(Configuration(0, "default"), quantities, errors, float(execution["seconds"]),
-               note="the committed notebook's execution (python -m booktools.notebooks)")
+               note="the committed notebook's execution (python -m booktools.notebooks)",
+               cpu=execution.get("processor") or "")
 
 
 def recorded_runs(entry: dict) -> list[Run]:

@@ -149,14 +149,26 @@ def test_a_chapter_without_tensorflow_records_onednn_as_not_used(tmp_path):
     assert row["onednn"] == "—" and row["onednn_setting"] == ""
 
 
-def test_the_probe_asks_tensorflow_itself_whether_onednn_is_on():
-    """With TF_ENABLE_ONEDNN_OPTS=0, TensorFlow runs Eigen's kernels on any processor: the probe says off."""
+@pytest.mark.parametrize("answer", [False, True])
+def test_the_probe_asks_tensorflow_itself_whether_onednn_is_on(tmp_path, answer):
+    """The probe reports what TensorFlow answers, not what the variable asks for.
+
+    A stand-in ``tensorflow`` package answers the opposite of ``TF_ENABLE_ONEDNN_OPTS`` (as TensorFlow
+    itself does on a processor without oneDNN, whatever the variable): no real TensorFlow is started
+    here; a chapter's real kernels are probed in ``test_the_record_of_a_tensorflow_chapter_...`` (on) and
+    ``test_variation`` (on, and off with ``TF_ENABLE_ONEDNN_OPTS=0``).
+    """
     import os
 
+    util = tmp_path / "tensorflow" / "python" / "util"
+    util.mkdir(parents=True)
+    for folder in (util, util.parent, util.parent.parent):
+        (folder / "__init__.py").write_text("")
+    (util / "_pywrap_util_port.py").write_text(f"def IsMklEnabled():\n    return {answer}\n")
     code = "import tensorflow\n" + provenance.kernel_probe()
-    env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": "0", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": "0" if answer else "1", "PYTHONPATH": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
-    assert json.loads(out)["onednn"] == {"on": False, "TF_ENABLE_ONEDNN_OPTS": "0"}
+    assert json.loads(out)["onednn"] == {"on": answer, "TF_ENABLE_ONEDNN_OPTS": "0" if answer else "1"}
 
 
 def test_the_probe_does_not_import_tensorflow():
