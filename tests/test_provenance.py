@@ -11,6 +11,7 @@ from html import unescape
 
 import nbformat
 import pytest
+from test_notebooks import CHAPTER
 
 from booktools import provenance
 from seqcnn import data
@@ -99,28 +100,12 @@ def test_execution_rows_sizes_and_missing_versions(tmp_path):
     assert row["data"] == "a.csv (2.0 kB, sha256 abc); b (3.5 MB, sha256 def)"
 
 
-TINY_CHAPTER = """\
----
-kernelspec:
-  display_name: Python 3 (ipykernel)
-  language: python
-  name: python3
----
-
-# A tiny chapter
-
-```{code-cell} ipython3
-CODE
-```
-"""
-
-
 def _executed_record(tmp_path, name, code):
     """The execution record of a one-cell chapter, executed by the real execute command."""
     from booktools import notebooks
 
     md = tmp_path / f"{name}.md"
-    md.write_text(TINY_CHAPTER.replace("CODE", code))
+    md.write_text(CHAPTER.replace("print(6 * 7)", code))  # test_notebooks' one-cell chapter
     notebooks.execute(md)
     return md.with_suffix(".ipynb"), nbformat.read(md.with_suffix(".ipynb"), as_version=4).metadata.seqcnn.execution
 
