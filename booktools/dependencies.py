@@ -19,7 +19,8 @@ import ast
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["PACKAGE", "cell_python", "imported_names", "module_file", "module_imports", "chapter_modules"]
+__all__ = ["PACKAGE", "cell_python", "imported_names", "module_file", "module_imports", "chapter_modules", "used_names",
+           "imported_by_modules"]
 
 #: The package whose modules are tracked.
 PACKAGE = "seqcnn"
@@ -169,3 +170,82 @@ def chapter_modules(code_cells: Iterable[str], package_dir: Path, package: str =
         seen.add(path)
         todo |= module_imports(path, package_dir, package) - seen
     return sorted(seen)
+
+
+def used_names(code_cells: Iterable[str], package: str = PACKAGE) -> dict[str, set[str] | None]:
+    """The top-level names that ``code_cells`` use from each package module they import by name.
+
+    A module that the cells bind to a name (``from seqcnn import models``, ``import seqcnn.models as
+    m``) and use only through attributes (``models.gru``) uses those attributes; ``from
+    seqcnn.models import gru`` uses ``gru``. A module used in any other way (passed around as a
+    value, rebound, imported with ``*`` or as ``import seqcnn.models``) maps to ``None``: all of it
+    counts.
+
+    Examples
+    --------
+    >>> used = used_names(["from seqcnn import models, ops", "models.gru(); f(ops)",
+    ...                    "from seqcnn.flops import layer_macs"])
+    >>> used == {"seqcnn.models": {"gru"}, "seqcnn.ops": None, "seqcnn.flops": {"layer_macs"}}
+    True
+    """
+    trees = [ast.parse(cell_python(source)) for source in code_cells]
+    aliases: dict[str, set[str]] = {}
+    used: dict[str, set[str] | None] = {}
+
+    def whole(module: str) -> None:
+        used[module] = None
+
+    def add(module: str, name: str) -> None:
+        if used.get(module, set()) is not None:
+            used.setdefault(module, set()).add(name)
+
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                for alias in node.names:
+                    if node.module == package:
+                        aliases.setdefault(alias.asname or alias.name, set()).add(f"{package}.{alias.name}")
+                    elif node.module.startswith(package + "."):
+                        if alias.name == "*":
+                            whole(node.module)
+                        else:
+                            add(node.module, alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith(package + "."):
+                        if alias.asname:
+                            aliases.setdefault(alias.asname, set()).add(alias.name)
+                        else:
+                            whole(alias.name)
+    for tree in trees:
+        attribute_values = {id(node.value) for node in ast.walk(tree)
+                            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+                for module in aliases[node.value.id]:
+                    add(module, node.attr)
+            elif isinstance(node, ast.Name) and node.id in aliases and id(node) not in attribute_values:
+                if isinstance(node.ctx, ast.Load):
+                    for module in aliases[node.id]:
+                        whole(module)
+    for modules in aliases.values():
+        for module in modules:
+            used.setdefault(module, set())
+    return used
+
+
+def imported_by_modules(files: Iterable[Path], package_dir: Path, package: str = PACKAGE) -> set[Path]:
+    """The files among ``files`` that another of them imports (at the top or inside a function).
+
+    Examples
+    --------
+    >>> import seqcnn
+    >>> folder = Path(seqcnn.__file__).parent
+    >>> sorted(p.name for p in imported_by_modules([folder / "plots.py", folder / "ops.py"], folder))
+    ['ops.py']
+    """
+    files = [Path(f) for f in files]
+    found: set[Path] = set()
+    for path in files:
+        found |= module_imports(path, package_dir, package) - {path}
+    return found & set(files)

@@ -58,8 +58,9 @@ EXECUTE_COMMAND = "python -m booktools.notebooks"
 #: The package whose modules a chapter's code depends on (part of its hash when it imports them):
 #: the book's own ``seqcnn/``, beside this package.
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "seqcnn"
-#: v3: modules hashed by their code (:func:`module_digest`), no longer by their text.
-_HASH_VERSION = "seqcnn-notebook-hash-v3"
+#: v3: modules hashed by their code (:func:`module_digest`), no longer by their text. v4: a module the
+#: cells use only by name counts by the definitions those names reach (:func:`definitions_digest`).
+_HASH_VERSION = "seqcnn-notebook-hash-v4"
 #: Tag of the hidden first code cell that installs seqcnn on Colab.
 COLAB_TAG = "colab-install"
 _COLAB_BLOCK = re.compile(r"```\{code-cell\} ipython3\n:tags: \[remove-cell, " + COLAB_TAG + r"\]\n.*?\n```\n\n?", re.S)
@@ -193,6 +194,61 @@ def module_digest(path: Path) -> str:
     return hashlib.sha256(ast.dump(_without_docstrings(tree)).encode()).hexdigest()
 
 
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _is_all(node: ast.AST) -> bool:
+    return isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets)
+
+
+def _names_in(nodes: list[ast.AST]) -> set[str]:
+    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def definitions_digest(path: Path, names: set[str]) -> str:
+    """sha256 of the part of a module's code that running ``names`` of it can run.
+
+    That part is every top-level statement that is not a definition (imports, constants: they run
+    on import), except ``__all__``, and the functions and classes that ``names`` and those
+    statements refer to, with the ones they refer to in turn. A new function that none of them
+    calls, or a change to one, leaves the digest as it was. Docstrings, comments and layout do not
+    count (:func:`module_digest`). A name reached only through ``globals()`` or ``getattr`` on the
+    module is not seen: the package does neither.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> module = Path(tempfile.mkdtemp()) / "mod.py"
+    >>> _ = module.write_text("K = 2\\n\\ndef f():\\n    return g() * K\\n\\ndef g():\\n    return 1\\n")
+    >>> before = definitions_digest(module, {"f"})
+    >>> _ = module.write_text(module.read_text() + "\\ndef h():\\n    return 3\\n")
+    >>> definitions_digest(module, {"f"}) == before
+    True
+    >>> _ = module.write_text(module.read_text().replace("return 1", "return 5"))
+    >>> definitions_digest(module, {"f"}) == before  # g, which f calls, changed
+    False
+    """
+    try:
+        tree = _without_docstrings(ast.parse(_text(Path(path)), filename=str(path)))
+    except SyntaxError as err:
+        raise SyntaxError(f"{path}: {err.msg} (line {err.lineno}); fix the file.") from None
+    statements = [node for node in tree.body if not isinstance(node, _DEFINITIONS) and not _is_all(node)]
+    definitions: dict[str, list[ast.AST]] = {}
+    for node in tree.body:
+        if isinstance(node, _DEFINITIONS):
+            definitions.setdefault(node.name, []).append(node)
+    reached: set[str] = set()
+    todo = [name for name in set(names) | _names_in(statements) if name in definitions]
+    while todo:
+        name = todo.pop()
+        if name not in reached:
+            reached.add(name)
+            todo.extend(n for n in _names_in(definitions[name]) if n in definitions and n not in reached)
+    kept = [node for node in tree.body
+            if node in statements or (isinstance(node, _DEFINITIONS) and node.name in reached)]
+    return hashlib.sha256(ast.dump(ast.Module(body=kept, type_ignores=[])).encode()).hexdigest()
+
+
 def _code_sources(nb: nbformat.NotebookNode) -> list[str]:
     return [cell.source for cell in nb.cells if cell.cell_type == "code"]
 
@@ -203,7 +259,10 @@ def code_record(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> d
     The modules are those :func:`booktools.dependencies.chapter_modules`
     finds: the ones the code cells import, the ones those import, and so on;
     each counts by its code (:func:`module_digest`: docstrings and comments
-    do not count). Markdown cells and cell tags are not part of it (prose
+    do not count). A module that only the cells import, and only by name
+    (``models.gru``, :func:`booktools.dependencies.used_names`), counts by
+    the code those names can run (:func:`definitions_digest`): a new model
+    in ``seqcnn/models.py`` leaves the chapters that do not use it current. Markdown cells and cell tags are not part of it (prose
     edits need a sync, not a re-execution).
 
     Parameters
@@ -230,10 +289,18 @@ def code_record(nb: nbformat.NotebookNode, package_dir: Path = PACKAGE_DIR) -> d
     code = hashlib.sha256(_HASH_VERSION.encode())
     for source in _code_sources(nb):
         code.update(b"\0cell\0" + source.encode())
-    modules = {
-        path.relative_to(package_dir.parent).as_posix(): module_digest(path)
-        for path in dependencies.chapter_modules(_code_sources(nb), package_dir)
-    }
+    files = dependencies.chapter_modules(_code_sources(nb), package_dir)
+    used = {dependencies.module_file(name, package_dir): names
+            for name, names in dependencies.used_names(_code_sources(nb)).items()}
+    through_modules = dependencies.imported_by_modules(files, package_dir)
+
+    def digest(path: Path) -> str:
+        names = used.get(path)
+        if names is None or path in through_modules or path.name == "__init__.py":
+            return module_digest(path)
+        return definitions_digest(path, names)
+
+    modules = {path.relative_to(package_dir.parent).as_posix(): digest(path) for path in files}
     total = hashlib.sha256(code.hexdigest().encode())
     for name, digest in sorted(modules.items()):
         total.update(f"\0{name}\0{digest}".encode())

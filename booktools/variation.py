@@ -49,9 +49,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -63,7 +65,7 @@ from pathlib import Path
 from booktools import kernel_env
 from seqcnn import bands, runtime
 
-__all__ = ["SETTINGS", "Configuration", "Run", "code_hash", "collect", "committed_run", "estimate", "machine", "main", "merge", "plan",
+__all__ = ["SETTINGS", "Configuration", "Run", "before_exercises", "code_hash", "collect", "committed_run", "estimate", "machine", "main", "merge", "plan",
            "recorded_runs", "run_notebook", "study"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -347,17 +349,48 @@ def _without_asserts(source: str) -> str:
     return ast.unparse(tree)
 
 
+EXERCISES_HEADING = re.compile(r"^##[ \t]+Exercises[ \t]*$", re.MULTILINE)
+"""The heading of a chapter's closing exercises (the chapters are written in English)."""
+
+
+def before_exercises(nb):
+    """The notebook's cells before its "## Exercises" heading (all of them when it has none).
+
+    The exercises close a chapter: their cells run after every cell that computes a banded number,
+    so they cannot change one (``tests/test_variation.py`` checks that none is glued there).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fit()"),
+    ...     nbformat.v4.new_markdown_cell("## Exercises"), nbformat.v4.new_code_cell("check(...)")])
+    >>> [cell.source for cell in before_exercises(nb).cells]
+    ['fit()']
+    """
+    cells = list(nb.cells)
+    cut = next((i for i, cell in enumerate(cells)
+                if cell.cell_type == "markdown" and EXERCISES_HEADING.search(cell.source)), len(cells))
+    kept = copy.copy(nb)
+    kept.cells = cells[:cut]
+    return kept
+
+
 def code_hash(md_path: Path) -> str:
     """The digest of everything that determines the chapter's numbers: its code cells and the modules they import.
 
     Assert statements are left out: they check the numbers and do not make
     them, so moving a threshold to the recorded band keeps the record current.
+    The exercises are left out too (:func:`before_exercises`), with the
+    modules that only they import (the checks of ``seqcnn.exercises``): they
+    run after the chapter's trainings, so a new exercise or a mended check
+    keeps the record current. (The execution record, which decides whether
+    the committed outputs are current, counts every cell.)
     """
     import jupytext
 
     from booktools.notebooks import source_hash
 
-    nb = jupytext.read(md_path)
+    nb = before_exercises(jupytext.read(md_path))
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = _without_asserts(cell.source)

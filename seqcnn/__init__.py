@@ -25,6 +25,8 @@ benchmark
     The 2020 notes' loader and generator against seqcnn's (``python -m seqcnn.benchmark``).
 models
     The models of the chapters.
+causal
+    Stacks of dilated causal convolutions: which input steps reach an output, the receptive field.
 flops
     A model's multiply-adds counted from its layer shapes, the machine's matrix-product rate, the bound.
 backends
@@ -35,6 +37,8 @@ bands
     The trained numbers a chapter asserts or quotes, and the bands the variation study recorded for them.
 filters
     What the filters learned: top windows, word contributions.
+exercises
+    The self-checks of the chapters' exercises (a package: one module per chapter).
 """
 
 __version__ = "0.1.0"

@@ -6,7 +6,7 @@ shape, so ``model.summary()`` shows output shapes and parameter counts.
 
 from __future__ import annotations
 
-__all__ = ["imdb_convnet", "bag_of_words", "jena_convnet", "conv_gru", "gru"]
+__all__ = ["imdb_convnet", "bag_of_words", "jena_convnet", "conv_gru", "gru", "tcn"]
 
 
 def imdb_convnet(vocab_size: int = 10_000, sequence_length: int = 500, embedding_dim: int = 128):
@@ -179,3 +179,59 @@ def gru(features: int = 14):
         ],
         name="gru",
     )
+
+
+def tcn(features: int = 14, filters: int = 16, kernel_size: int = 3, dilations: tuple[int, ...] = (1, 3, 9, 27, 81),
+        residual: bool = True):
+    """A temporal convolutional network (Bai, Kolter and Koltun, 2018): dilated causal Conv1D in residual blocks.
+
+    Each block is one ``Conv1D(filters, kernel_size, padding="causal", dilation_rate=d,
+    activation="relu")``; with ``residual``, the block's input is added to its output (through a
+    1x1 ``Conv1D`` where the number of channels changes) and a ReLU follows. The last time step of
+    the last block goes to ``Dense(1)``. No output step reads a later input step, and with
+    dilations that grow by the kernel size the last step sees ``kernel_size ** len(dilations)``
+    input steps: 3 ** 5 = 243 by default, the whole 240-step window of the forecasting chapters
+    (:mod:`seqcnn.causal`). The paper's blocks hold two convolutions each (with weight
+    normalization and dropout); one keeps the model near the GRU's size and within the chapter's
+    time.
+
+    Parameters
+    ----------
+    features : int, default 14
+        Measurements per time step.
+    filters : int, default 16
+        Channels of every block.
+    kernel_size : int, default 3
+        Taps of each convolution.
+    dilations : tuple of int, default (1, 3, 9, 27, 81)
+        One block per dilation, from the input up.
+    residual : bool, default True
+        Add each block's input to its output.
+
+    Returns
+    -------
+    keras.Model
+        The model (the time axis is left open: any window length works).
+
+    Examples
+    --------
+    >>> model = tcn()
+    >>> model.count_params(), model.output_shape
+    (4081, (None, 1))
+    >>> tcn(residual=False).count_params()  # no 1x1 Conv1D on the first block's skip path
+    3841
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(None, features), name="weather")
+    x = inputs
+    for block, dilation in enumerate(dilations, 1):
+        y = layers.Conv1D(filters, kernel_size, padding="causal", dilation_rate=dilation, activation="relu",
+                          name=f"block_{block}_conv")(x)
+        if residual:
+            skip = x if x.shape[-1] == filters else layers.Conv1D(filters, 1, name=f"block_{block}_match")(x)
+            y = layers.Activation("relu", name=f"block_{block}_relu")(layers.Add(name=f"block_{block}_add")([skip, y]))
+        x = y
+    last = x[:, -1, :]  # the forecast reads the last step, which sees the whole field
+    return keras.Model(inputs, layers.Dense(1, name="forecast")(last), name="tcn")

@@ -7,7 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What the chapters import to teach (issue 15): seqcnn holds these modules and nothing else.
-LIBRARY = ["backends", "bands", "benchmark", "data", "filters", "flops", "imdb", "jena", "jena_csv", "languages", "models", "ops", "plots", "runtime", "training"]
+LIBRARY = ["backends", "bands", "benchmark", "causal", "data", "exercises", "filters", "flops", "imdb", "jena", "jena_csv", "languages", "models", "ops", "plots", "runtime", "training"]
 
 
 def _imported_packages(path: Path) -> set[str]:
@@ -38,7 +38,8 @@ def test_seqcnn_imports_nothing_from_booktools(module):
 def test_seqcnn_holds_the_library_modules_and_its_docstring_lists_them():
     import seqcnn
 
-    modules = sorted(p.stem for p in (ROOT / "seqcnn").glob("*.py") if p.stem != "__init__")
+    modules = sorted([p.stem for p in (ROOT / "seqcnn").glob("*.py") if p.stem != "__init__"]
+                     + [p.parent.name for p in (ROOT / "seqcnn").glob("*/__init__.py")])
     assert modules == LIBRARY
     listed = sorted(line.strip() for line in seqcnn.__doc__.split("-------\n", 1)[1].splitlines()
                     if line.strip() and not line.startswith(" "))
@@ -72,8 +73,12 @@ def test_the_wheel_holds_seqcnn_only(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("seqcnn-*.whl")
     packages = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist() if not name.startswith("seqcnn-")}
     assert packages == {"seqcnn"}
-    modules = sorted(Path(name).stem for name in zipfile.ZipFile(wheel).namelist() if name.startswith("seqcnn/"))
+    names = [Path(name) for name in zipfile.ZipFile(wheel).namelist() if name.startswith("seqcnn/")]
+    modules = sorted({name.stem if len(name.parts) == 2 else name.parts[1] for name in names})
     assert modules == sorted(["__init__", *LIBRARY])
+    # The chapters' checks, which Colab and Binder readers import: every module of the subpackage.
+    checks = sorted(p.name for p in (ROOT / "seqcnn" / "exercises").glob("*.py"))
+    assert sorted(name.name for name in names if name.parts[1] == "exercises") == checks
 
 
 def test_no_old_tooling_folders_and_the_config_loads_booktools_extensions():

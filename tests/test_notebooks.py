@@ -178,6 +178,51 @@ def test_editing_imdb_stales_exactly_the_chapters_that_use_it(tmp_path, chapter_
     assert notebooks._what_changed(before["03_imdb.md"], after["03_imdb.md"]) == ["seqcnn/imdb.py changed"]
 
 
+def test_a_new_model_stales_only_the_chapters_that_can_run_it(tmp_path, chapter_records):
+    """A chapter that uses seqcnn.models by name counts the models it uses, not the module's other code.
+
+    Compared: the digests of the chapters' cells before their exercises, which the variation study
+    keys its record with (booktools.variation.code_hash); the exercises' checks of chapters 3 and 5
+    build the chapters' models themselves, through a module, so there all of models.py counts.
+    """
+    from booktools.variation import before_exercises
+
+    pristine, nbs, _ = chapter_records
+    package = _package_copy(pristine, tmp_path)
+
+    def study_keys():
+        return {name: notebooks.source_hash(before_exercises(nb), package) for name, nb in nbs.items()}
+
+    def full_keys():
+        return {name: notebooks.source_hash(nb, package) for name, nb in nbs.items()}
+
+    study, full = study_keys(), full_keys()
+    models = package / "models.py"
+    models.write_text(models.read_text() + "\n\ndef new_model(features: int = 14):\n    return features\n")
+    # The Performance page reaches models.py through seqcnn.backends as well: all of it counts there.
+    assert {name for name, key in study_keys().items() if key != study[name]} == {"06_performance.md"}
+    assert {name for name, key in full_keys().items() if key != full[name]} == {
+        "03_imdb.md", "05_conv_gru.md", "06_performance.md"}
+    # A change to a model a chapter trains changes its study's key.
+    models.write_text(models.read_text().replace("def gru(features: int = 14):", "def gru(features: int = 15):"))
+    assert {name for name, key in study_keys().items() if key != study[name]} == {
+        "05_conv_gru.md", "06_performance.md"}
+
+
+def test_a_module_used_as_a_value_counts_whole(executed, tiny_package):
+    package = tiny_package({"mod": "def f():\n    return 1\n"})
+    nb = nbformat.read(executed.with_suffix(".ipynb"), as_version=4)
+    by_name, as_value = "from seqcnn import mod\nprint(mod.f())", "from seqcnn import mod\nprint(vars(mod))"
+    hashes = {}
+    for code in (by_name, as_value):
+        nb.cells[1].source = code
+        hashes[code] = notebooks.source_hash(nb, package)
+    (package / "mod.py").write_text("def f():\n    return 1\n\n\ndef g():\n    return 2\n")
+    for code in (by_name, as_value):
+        nb.cells[1].source = code
+        assert (notebooks.source_hash(nb, package) == hashes[code]) == (code == by_name)
+
+
 def _every_docstring_and_comment_edited(source):
     """``source`` with every docstring reworded and a comment on each line of code: the same code."""
     import ast

@@ -16,6 +16,7 @@ TRANSLATED_HEADINGS = (
     "## Build the book",
     "## Run the tests",
     "## Launch on Binder or Colab",
+    "## Exercises, and a build for teachers",
     "## Data",
     "## Requirements",
 )

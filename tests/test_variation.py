@@ -2,11 +2,14 @@
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from booktools import variation
 from seqcnn import bands
+
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
 
 #: A chapter that trains nothing: it measures what the study's configuration changed in its kernel.
 FAKE_CHAPTER = textwrap.dedent('''\
@@ -259,6 +262,43 @@ def test_moving_a_threshold_keeps_the_record_current(fake_chapter):
     assert variation.code_hash(fake_chapter) == before
     fake_chapter.write_text(text.replace('q["after_the_failure"] = 1', 'q["after_the_failure"] = 2'))
     assert variation.code_hash(fake_chapter) != before
+
+
+EXERCISE = """
+## Exercises
+
+```{code-cell} ipython3
+from seqcnn.exercises import conv1d as check
+
+check.output_length(247)
+```
+"""
+
+
+def test_the_exercises_do_not_count_in_the_study_s_digest(fake_chapter):
+    """A new or changed exercise (and the check module only it imports) keeps the record current."""
+    before = variation.code_hash(fake_chapter)
+    text = fake_chapter.read_text()
+    fake_chapter.write_text(text + EXERCISE)
+    assert variation.code_hash(fake_chapter) == before
+    fake_chapter.write_text(text + EXERCISE.replace("247", "248"))
+    assert variation.code_hash(fake_chapter) == before
+    # The same cell above the heading counts, with the modules it imports.
+    fake_chapter.write_text(text + EXERCISE.replace("## Exercises", "## More"))
+    assert variation.code_hash(fake_chapter) != before
+
+
+@pytest.mark.parametrize("chapter", sorted(p.stem for p in CHAPTERS.glob("0*.md")))
+def test_no_banded_number_comes_from_an_exercise(chapter):
+    """What keeps the exercises out of the digest sound: none of their cells glues a study quantity."""
+    import nbformat
+
+    nb = nbformat.read(CHAPTERS / f"{chapter}.ipynb", as_version=4)
+    kept = variation.before_exercises(nb)
+    assert len(kept.cells) < len(nb.cells), "the chapter has no '## Exercises' heading"
+    exercises = nbformat.v4.new_notebook(cells=nb.cells[len(kept.cells):])
+    quantities, errors = variation.collect(exercises)
+    assert quantities == {} and errors == []
 
 
 def test_studies_of_two_chapters_at_once_keep_each_others_runs(tmp_path, fake_chapter):

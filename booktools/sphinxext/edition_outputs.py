@@ -248,6 +248,17 @@ def output_problems(
                 problems.append(
                     f"a figure in {language} was drawn with an older label catalog ({stale[0]!r}): re-execute it"
                 )
+        # Text in each language (a check's feedback, seqcnn.exercises.show): each edition shows its own.
+        texts = [o for o in outputs if _language(o) and "image/png" not in (o.get("data") or {})]
+        if any(_language(o) == root for o in texts) and not any(_language(o) == language for o in texts):
+            problems.append(
+                f"a check's feedback has no {language} variant: add its message to locales/{language}/outputs.po, "
+                "then execute the chapter again (python -m booktools.notebooks chapters/NN_name.md)"
+            )
+        for output in texts:
+            text = _text((output.get("data") or {}).get("text/plain", ""))
+            if _language(output) == language and english(text):
+                problems.append(f"a check's feedback in {language} shows English: {text!r}")
         for output in outputs:
             data = output.get("data") or {}
             name = ((output.get("metadata") or {}).get("scrapbook") or {}).get("name")

@@ -1,0 +1,127 @@
+"""Stacks of dilated causal convolutions: which input steps reach an output, and how far back it sees.
+
+A causal ``Conv1D`` with kernel size ``k`` and dilation ``d`` computes output step ``t`` from the
+input steps ``t, t - d, ..., t - (k - 1) d``: never a later one. Stacked, with dilations that double
+from layer to layer, a few layers see a long stretch of the past: the receptive field is
+``1 + sum((k - 1) d)`` over the layers. :func:`reach` follows it down the stack, layer by layer,
+for a figure; :func:`input_reach` measures it on a Keras model, from the inputs whose change moves
+its output.
+
+Examples
+--------
+>>> layers = tcn_layers(kernel_size=2, dilations=[1, 2, 4])
+>>> receptive_field(layers)
+8
+>>> [int(level.sum()) for level in reach(10, layers)]
+[8, 4, 2, 1]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["tcn_layers", "receptive_field", "reach", "input_reach"]
+
+
+def tcn_layers(kernel_size: int, dilations: Sequence[int], convs_per_block: int = 1) -> list[tuple[int, int]]:
+    """The ``(kernel_size, dilation_rate)`` of each convolution of a stack of residual blocks, from the input up.
+
+    Each block holds ``convs_per_block`` convolutions with the block's dilation. (A block's residual
+    path adds its input step ``t`` to its output step ``t``: it reaches no step that its convolutions
+    do not, since their first tap is ``t`` itself.)
+
+    >>> tcn_layers(3, [1, 2], convs_per_block=2)
+    [(3, 1), (3, 1), (3, 2), (3, 2)]
+    """
+    if kernel_size < 1 or convs_per_block < 1 or any(d < 1 for d in dilations):
+        raise ValueError("kernel_size, convs_per_block and every dilation must be at least 1")
+    return [(kernel_size, d) for d in dilations for _ in range(convs_per_block)]
+
+
+def receptive_field(layers: Sequence[tuple[int, int]]) -> int:
+    """The number of input steps that one output step of the stack sees: ``1 + sum((k - 1) d)``.
+
+    >>> receptive_field([(2, 1), (2, 2), (2, 4), (2, 8)])
+    16
+    """
+    return 1 + sum((k - 1) * d for k, d in layers)
+
+
+def reach(length: int, layers: Sequence[tuple[int, int]], step: int = -1) -> list[np.ndarray]:
+    """The steps of each level of the stack that output ``step`` of its last layer depends on.
+
+    Parameters
+    ----------
+    length : int
+        Steps of the input sequence (causal padding keeps every level this long).
+    layers : sequence of (kernel_size, dilation_rate)
+        The convolutions, from the input up (:func:`tcn_layers`).
+    step : int, default -1
+        The output step followed down (the last one, the forecast's).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One boolean mask of ``length`` per level, from the input (first) to the last layer's
+        output (last, with only ``step`` set). Taps that would fall before the sequence's start
+        read causal padding, not a step.
+
+    Examples
+    --------
+    >>> [np.flatnonzero(level).tolist() for level in reach(8, [(3, 1), (3, 2)])]
+    [[1, 2, 3, 4, 5, 6, 7], [3, 5, 7], [7]]
+    """
+    current = np.zeros(length, dtype=bool)
+    current[step] = True
+    levels = [current]
+    for kernel_size, dilation in reversed(list(layers)):
+        below = np.zeros(length, dtype=bool)
+        for t in np.flatnonzero(current):
+            taps = t - dilation * np.arange(kernel_size)
+            below[taps[taps >= 0]] = True
+        levels.append(below)
+        current = below
+    return levels[::-1]
+
+
+def input_reach(model: Any, windows: np.ndarray, delta: float = 1.0) -> np.ndarray:
+    """The input steps whose change moves the model's output, for any of ``windows``.
+
+    Each step of each window is moved by ``delta`` in every feature, one step at a time, and the
+    model's outputs compared with those of the unchanged windows. A step whose every path to the
+    output runs through ReLUs that are off for all windows would count as not reached, so pass
+    several windows.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model from ``(samples, steps, features)`` to one output per sample.
+    windows : numpy.ndarray
+        Inputs of shape ``(samples, steps, features)``.
+    delta : float, default 1.0
+        How far each step is moved.
+
+    Returns
+    -------
+    numpy.ndarray
+        A boolean mask over the ``steps``.
+
+    Examples
+    --------
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((6, 1)), keras.layers.Conv1D(1, 2, padding="causal", dilation_rate=2),
+    ...                           keras.layers.Lambda(lambda x: x[:, -1, :])])
+    >>> input_reach(model, np.zeros((1, 6, 1), "float32")).nonzero()[0].tolist()
+    [3, 5]
+    """
+    windows = np.asarray(windows, dtype="float32")
+    samples, steps, _ = windows.shape
+    moved = np.repeat(windows[None], steps, axis=0)  # (steps, samples, steps, features)
+    moved[np.arange(steps), :, np.arange(steps), :] += delta
+    base = np.asarray(model.predict(windows, verbose=0)).reshape(samples, -1)
+    out = np.asarray(model.predict(moved.reshape(steps * samples, steps, -1), verbose=0, batch_size=1024))
+    changed = np.abs(out.reshape(steps, samples, -1) - base[None]) > 0
+    return changed.any(axis=(1, 2))
