@@ -160,6 +160,15 @@ def _without_docstrings(tree: ast.AST) -> ast.AST:
     return tree
 
 
+def _code_tree(path: Path) -> ast.Module:
+    """The syntax tree of the module at ``path`` without its docstrings (a SyntaxError names the file)."""
+    try:
+        tree = ast.parse(_text(Path(path)), filename=str(path))
+    except SyntaxError as err:
+        raise SyntaxError(f"{path}: {err.msg} (line {err.lineno}); fix the file.") from None
+    return _without_docstrings(tree)
+
+
 def module_digest(path: Path) -> str:
     """sha256 of a module's code: its syntax tree without docstrings, comments and layout.
 
@@ -187,11 +196,7 @@ def module_digest(path: Path) -> str:
     >>> module_digest(module) == before
     False
     """
-    try:
-        tree = ast.parse(_text(Path(path)), filename=str(path))
-    except SyntaxError as err:
-        raise SyntaxError(f"{path}: {err.msg} (line {err.lineno}); fix the file.") from None
-    return hashlib.sha256(ast.dump(_without_docstrings(tree)).encode()).hexdigest()
+    return hashlib.sha256(ast.dump(_code_tree(path)).encode()).hexdigest()
 
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -228,10 +233,7 @@ def definitions_digest(path: Path, names: set[str]) -> str:
     >>> definitions_digest(module, {"f"}) == before  # g, which f calls, changed
     False
     """
-    try:
-        tree = _without_docstrings(ast.parse(_text(Path(path)), filename=str(path)))
-    except SyntaxError as err:
-        raise SyntaxError(f"{path}: {err.msg} (line {err.lineno}); fix the file.") from None
+    tree = _code_tree(path)
     statements = [node for node in tree.body if not isinstance(node, _DEFINITIONS) and not _is_all(node)]
     definitions: dict[str, list[ast.AST]] = {}
     for node in tree.body:

@@ -3,14 +3,16 @@
 A causal ``Conv1D`` with kernel size ``k`` and dilation ``d`` computes output step ``t`` from the
 input steps ``t, t - d, ..., t - (k - 1) d``: never a later one. Stacked, with dilations that double
 from layer to layer, a few layers see a long stretch of the past: the receptive field is
-``1 + sum((k - 1) d)`` over the layers. :func:`reach` follows it down the stack, layer by layer,
+``1 + sum((k - 1) d)`` over the layers (:func:`seqcnn.ops.receptive_field`, which takes the
+layers as :func:`tcn_layers` gives them). :func:`reach` follows it down the stack, layer by layer,
 for a figure; :func:`input_reach` measures it on a Keras model, from the inputs whose change moves
 its output.
 
 Examples
 --------
+>>> from seqcnn import ops
 >>> layers = tcn_layers(kernel_size=2, dilations=[1, 2, 4])
->>> receptive_field(layers)
+>>> ops.receptive_field(layers)[-1][0]
 8
 >>> [int(level.sum()) for level in reach(10, layers)]
 [8, 4, 2, 1]
@@ -23,42 +25,35 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["tcn_layers", "receptive_field", "reach", "input_reach"]
+__all__ = ["tcn_layers", "reach", "input_reach"]
 
 
-def tcn_layers(kernel_size: int, dilations: Sequence[int], convs_per_block: int = 1) -> list[tuple[int, int]]:
-    """The ``(kernel_size, dilation_rate)`` of each convolution of a stack of residual blocks, from the input up.
+def tcn_layers(kernel_size: int, dilations: Sequence[int], convs_per_block: int = 1) -> list[tuple[int, int, int]]:
+    """The ``(kernel_size, strides, dilation_rate)`` of each convolution of a stack of residual blocks, from the input up.
+
+    The layout of :func:`seqcnn.ops.receptive_field`; the strides are 1, as causal padding keeps every step.
 
     Each block holds ``convs_per_block`` convolutions with the block's dilation. (A block's residual
     path adds its input step ``t`` to its output step ``t``: it reaches no step that its convolutions
     do not, since their first tap is ``t`` itself.)
 
     >>> tcn_layers(3, [1, 2], convs_per_block=2)
-    [(3, 1), (3, 1), (3, 2), (3, 2)]
+    [(3, 1, 1), (3, 1, 1), (3, 1, 2), (3, 1, 2)]
     """
     if kernel_size < 1 or convs_per_block < 1 or any(d < 1 for d in dilations):
         raise ValueError("kernel_size, convs_per_block and every dilation must be at least 1")
-    return [(kernel_size, d) for d in dilations for _ in range(convs_per_block)]
+    return [(kernel_size, 1, d) for d in dilations for _ in range(convs_per_block)]
 
 
-def receptive_field(layers: Sequence[tuple[int, int]]) -> int:
-    """The number of input steps that one output step of the stack sees: ``1 + sum((k - 1) d)``.
-
-    >>> receptive_field([(2, 1), (2, 2), (2, 4), (2, 8)])
-    16
-    """
-    return 1 + sum((k - 1) * d for k, d in layers)
-
-
-def reach(length: int, layers: Sequence[tuple[int, int]], step: int = -1) -> list[np.ndarray]:
+def reach(length: int, layers: Sequence[tuple[int, int, int]], step: int = -1) -> list[np.ndarray]:
     """The steps of each level of the stack that output ``step`` of its last layer depends on.
 
     Parameters
     ----------
     length : int
         Steps of the input sequence (causal padding keeps every level this long).
-    layers : sequence of (kernel_size, dilation_rate)
-        The convolutions, from the input up (:func:`tcn_layers`).
+    layers : sequence of (kernel_size, strides, dilation_rate)
+        The convolutions, from the input up (:func:`tcn_layers`); strides of 1 only.
     step : int, default -1
         The output step followed down (the last one, the forecast's).
 
@@ -71,13 +66,15 @@ def reach(length: int, layers: Sequence[tuple[int, int]], step: int = -1) -> lis
 
     Examples
     --------
-    >>> [np.flatnonzero(level).tolist() for level in reach(8, [(3, 1), (3, 2)])]
+    >>> [np.flatnonzero(level).tolist() for level in reach(8, [(3, 1, 1), (3, 1, 2)])]
     [[1, 2, 3, 4, 5, 6, 7], [3, 5, 7], [7]]
     """
     current = np.zeros(length, dtype=bool)
     current[step] = True
     levels = [current]
-    for kernel_size, dilation in reversed(list(layers)):
+    if any(strides != 1 for _, strides, _ in layers):
+        raise ValueError("reach follows stacks of stride 1 (causal padding keeps every step)")
+    for kernel_size, _, dilation in reversed(list(layers)):
         below = np.zeros(length, dtype=bool)
         for t in np.flatnonzero(current):
             taps = t - dilation * np.arange(kernel_size)
