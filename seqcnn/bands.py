@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["BANDS_ENV", "FORMAT", "GLUE_PREFIX", "NO_BAND", "RECORD_NAME", "Band", "Quantities", "band", "load",
-           "locate"]
+           "locate", "record_with", "recorded_run"]
 
 #: File name of the record, in the chapters' folder.
 RECORD_NAME = "bands.json"
@@ -263,3 +263,82 @@ class Quantities:
         """
         if not reason.strip():
             raise ValueError("say why these glues need no band (reason=...)")
+
+
+
+def record_with(chapter: str, record: dict | str | Path | None = None, url: str | None = None) -> dict:
+    """The record, checked to hold ``chapter``: read from disk (:func:`load`), else from ``url``.
+
+    A chapter that compares its models with another chapter's reads that chapter's numbers from the
+    record instead of training its models again. Outside the repository (a notebook opened on
+    Colab, say) there is no record on disk: ``url`` names the book's own, read into memory (nothing
+    is written to disk).
+
+    Raises
+    ------
+    ValueError
+        Neither holds ``chapter``: names where it looked and what to do.
+
+    Examples
+    --------
+    >>> record = {"format": 1, "chapters": {"05_conv_gru": {"quantities": {}}}}
+    >>> record_with("05_conv_gru", record) is record
+    True
+    >>> record_with("06_tcn", record)
+    Traceback (most recent call last):
+    ValueError: the record holds no study of 06_tcn: execute that chapter and run its study (python -m booktools.variation 06_tcn), or read the book's chapters/bands.json
+    """
+    source = "the record" if isinstance(record, dict) else str(locate(record))
+    if not isinstance(record, dict):
+        record = load(record)
+    if chapter not in record["chapters"] and url is not None:
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                record, source = json.loads(response.read().decode("utf-8")), f"{source} (nor {url})"
+        except (OSError, ValueError) as error:
+            raise ValueError(f"{source} holds no study of {chapter}, and {url} could not be read ({error}): "
+                             "check the connection, or run the notebook inside the book's repository") from None
+    if chapter not in record.get("chapters", {}):
+        raise ValueError(f"{source} holds no study of {chapter}: execute that chapter and run its study "
+                         f"(python -m booktools.variation {chapter}), or read the book's chapters/bands.json")
+    return record
+
+
+def recorded_run(chapter: str, record: dict | str | Path | None = None, seed_offset: int = 0,
+                 setting: str = "default") -> dict[str, float]:
+    """Every quantity that one recorded run of ``chapter`` measured: by default the committed notebook's execution.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter's file name without suffix, e.g. ``"05_conv_gru"``.
+    record : dict or path, optional
+        A loaded record (see :func:`record_with`), or the file to :func:`load`.
+    seed_offset, setting
+        Which run: seed offset 0 on the default setting is the committed notebook's execution.
+
+    Raises
+    ------
+    ValueError
+        The record holds no such run, naming what to do.
+
+    Examples
+    --------
+    >>> record = {"format": 1, "chapters": {"05_conv_gru": {"quantities": {"gru_val": {"values": [
+    ...     {"value": 2.67, "seed_offset": 0, "setting": "default"},
+    ...     {"value": 2.71, "seed_offset": 1000, "setting": "default"}]}}}}}
+    >>> recorded_run("05_conv_gru", record)
+    {'gru_val': 2.67}
+    >>> recorded_run("05_conv_gru", record, seed_offset=1000)
+    {'gru_val': 2.71}
+    """
+    record = record_with(chapter, record)
+    quantities = record["chapters"][chapter].get("quantities", {})
+    run = {name: float(v["value"]) for name, quantity in quantities.items() for v in quantity["values"]
+           if int(v.get("seed_offset", 0)) == seed_offset and v.get("setting", "default") == setting}
+    if not run:
+        raise ValueError(f"the record holds no run of {chapter} with seed offset {seed_offset} on the {setting!r} "
+                         f"setting: run its study (python -m booktools.variation {chapter})")
+    return run

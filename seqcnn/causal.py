@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["tcn_layers", "reach", "input_reach"]
+__all__ = ["tcn_layers", "reach", "input_reach", "windows_mae"]
 
 
 def tcn_layers(kernel_size: int, dilations: Sequence[int], convs_per_block: int = 1) -> list[tuple[int, int, int]]:
@@ -122,3 +122,43 @@ def input_reach(model: Any, windows: np.ndarray, delta: float = 1.0) -> np.ndarr
     out = np.asarray(model.predict(moved.reshape(steps * samples, steps, -1), verbose=0, batch_size=1024))
     changed = np.abs(out.reshape(steps, samples, -1) - base[None]) > 0
     return changed.any(axis=(1, 2))
+
+
+def windows_mae(model: Any, batches: Any, reverse: bool = False) -> float:
+    """The model's mean absolute error over ``batches``, optionally with each window's time order reversed.
+
+    A model that uses the order of its input steps forecasts worse from reversed windows (the
+    latest measurement comes first); a model that reads its window as a bag of patterns hardly
+    notices.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model from ``(samples, steps, features)`` to one output per sample.
+    batches : sequence of (x, y)
+        Batches of windows and targets, e.g. the validation part of
+        :meth:`seqcnn.jena.Prepared.batches`.
+    reverse : bool, default False
+        Reverse the time axis of every window.
+
+    Returns
+    -------
+    float
+        The MAE over all samples, in the targets' unit.
+
+    Examples
+    --------
+    >>> import keras
+    >>> last = keras.Sequential([keras.Input((3, 1)), keras.layers.Lambda(lambda x: x[:, -1, :])])
+    >>> x = np.array([[[1.0], [2.0], [3.0]]], dtype="float32")
+    >>> windows_mae(last, [(x, np.array([3.0]))]), windows_mae(last, [(x, np.array([3.0]))], reverse=True)
+    (0.0, 2.0)
+    """
+    total, count = 0.0, 0
+    for i in range(len(batches)):
+        x, y = batches[i]
+        x = np.asarray(x)[:, ::-1, :] if reverse else np.asarray(x)
+        predicted = np.asarray(model.predict_on_batch(x)).reshape(len(x), -1)[:, 0]
+        total += float(np.abs(predicted - np.asarray(y).reshape(-1)).sum())
+        count += len(x)
+    return total / count

@@ -36,8 +36,8 @@ def layer_macs(layer, input_shape: tuple) -> int:
     Parameters
     ----------
     layer : keras.layers.Layer
-        A built layer: ``Conv1D`` (stride 1), ``Dense``, ``GRU``, or a layer
-        without products (embedding, pooling, dropout...).
+        A built layer: ``Conv1D`` (stride 1, any dilation and padding), ``Dense``,
+        ``GRU``, or a layer without products (embedding, pooling, dropout, add...).
     input_shape : tuple
         The layer's input shape for one sample, without the batch axis, e.g.
         ``(240, 14)``.
@@ -58,13 +58,18 @@ def layer_macs(layer, input_shape: tuple) -> int:
     >>> gru.build((None, 74, 32))
     >>> layer_macs(gru, (74, 32))  # 74 steps x 3 gates x 32 units x (32 inputs + 32 state)
     454656
+    >>> causal = keras.layers.Conv1D(16, 3, padding="causal", dilation_rate=9)
+    >>> causal.build((None, 240, 16))
+    >>> layer_macs(causal, (240, 16))  # every step has an output: 240 x 16 filters x 3 taps x 16 inputs
+    184320
     """
     kind = type(layer).__name__
     if kind == "Conv1D":
-        if tuple(layer.strides) != (1,) or tuple(layer.dilation_rate) != (1,):
-            raise ValueError(f"{layer.name}: only stride 1 and dilation 1 are counted")
+        if tuple(layer.strides) != (1,):
+            raise ValueError(f"{layer.name}: only stride 1 is counted")
         steps, channels = input_shape
-        out_steps = steps if layer.padding == "same" else steps - layer.kernel_size[0] + 1
+        span = (layer.kernel_size[0] - 1) * layer.dilation_rate[0]  # a dilated kernel's taps are spread out
+        out_steps = steps if layer.padding in ("same", "causal") else steps - span
         return out_steps * layer.filters * layer.kernel_size[0] * channels
     if kind == "Dense":
         positions = int(np.prod(input_shape[:-1])) if len(input_shape) > 1 else 1
@@ -79,12 +84,13 @@ def layer_macs(layer, input_shape: tuple) -> int:
 
 
 def forward_macs(model, input_shape: tuple) -> dict[str, int]:
-    """Multiply-adds of each layer of a ``keras.Sequential`` for one sample.
+    """Multiply-adds of each layer of a model for one sample.
 
     Parameters
     ----------
-    model : keras.Sequential
-        The model.
+    model : keras.Model
+        A ``keras.Sequential``, or a functional model with one input (such as
+        :func:`seqcnn.models.tcn`, whose blocks add two paths).
     input_shape : tuple
         One sample's shape, without the batch axis; a time axis left open in
         the model (``None``) gets its length from here.
@@ -100,12 +106,35 @@ def forward_macs(model, input_shape: tuple) -> dict[str, int]:
     >>> macs = forward_macs(models.jena_convnet(), (240, 14))
     >>> macs["conv_1"], macs["conv_2"], macs["forecast"]
     (528640, 378880, 32)
+    >>> macs = forward_macs(models.tcn(), (240, 14))
+    >>> macs["block_1_conv"], macs["block_1_match"], macs["block_2_conv"], macs["block_1_add"]
+    (161280, 53760, 184320, 0)
     """
+    import keras
+
+    if not isinstance(model, keras.Sequential):
+        return _functional_macs(model, input_shape)
     shape = (1, *input_shape)
     counts = {}
     for layer in model.layers:
         counts[layer.name] = layer_macs(layer, shape[1:])
         shape = tuple(layer.compute_output_shape(shape))
+    return counts
+
+
+def _functional_macs(model, input_shape: tuple) -> dict[str, int]:
+    """:func:`forward_macs` of a functional model: each layer's input shape is traced for ``input_shape``."""
+    import keras
+
+    if len(model.inputs) != 1:
+        raise ValueError(f"{model.name}: only models with one input are counted")
+    fixed = keras.models.clone_model(model, input_tensors=keras.Input(shape=input_shape))
+    counts = {}
+    for layer in fixed.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        inputs = layer.input if not isinstance(layer.input, (list, tuple)) else layer.input[0]
+        counts[layer.name] = layer_macs(layer, tuple(inputs.shape[1:]))
     return counts
 
 

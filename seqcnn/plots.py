@@ -21,6 +21,7 @@ __all__ = [
     "plot_conv_windows",
     "plot_stacked_signals",
     "plot_receptive_field",
+    "plot_causal_reach",
     "plot_history",
     "plot_temperature",
     "plot_part_distributions",
@@ -188,6 +189,64 @@ def plot_receptive_field(
     ax.set_ylabel("time steps (log scale)")
     ax.legend(loc="lower right")
     ax.set_title("Stacking convolution and pooling: shorter sequences, wider views")
+    return ax.figure
+
+
+def plot_causal_reach(levels: Sequence[np.ndarray], layers: Sequence[tuple[int, int, int]],
+                      names: Sequence[str] | None = None, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """The steps of each level of a causal stack that its last output step depends on, and the taps between them.
+
+    Level 0 is the input; each level above is one convolution's output. A filled dot is a step the
+    output depends on, a line a tap of a convolution from one of those steps to the level below.
+
+    Parameters
+    ----------
+    levels : sequence of numpy.ndarray
+        One boolean mask per level, input first (:func:`seqcnn.causal.reach`).
+    layers : sequence of (kernel_size, strides, dilation_rate)
+        The convolutions from the input up (:func:`seqcnn.causal.tcn_layers`).
+    names : sequence of str, optional
+        A name per level, input first; by default "input" and "dilation d" for each layer.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure by default).
+    title : str, optional
+        The axes' title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from seqcnn import causal
+    >>> layers = causal.tcn_layers(kernel_size=2, dilations=[1, 2, 4])
+    >>> fig = plot_causal_reach(causal.reach(16, layers), layers)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['input', 'dilation 1', 'dilation 2', 'dilation 4']
+    >>> fig.axes[0].get_xlabel()
+    'time step (the output is the last step of the top level)'
+    """
+    length = len(levels[0])
+    names = list(names) if names is not None else ["input", *(f"dilation {d}" for _, _, d in layers)]
+    if len(names) != len(levels):
+        raise ValueError(f"{len(names)} names for {len(levels)} levels (the input and one per layer)")
+    ax = _axes(ax, (9, 0.55 * len(levels) + 1.4))
+    steps = np.arange(length)
+    for level, (mask, (kernel_size, _, dilation)) in enumerate(zip(levels[1:], layers), start=1):
+        for t in np.flatnonzero(mask):
+            taps = t - dilation * np.arange(kernel_size)
+            for tap in taps[taps >= 0]:
+                ax.plot([t, tap], [level, level - 1], color="tab:blue", alpha=0.35, linewidth=0.6)
+    size = 12 if length <= 40 else 4
+    for level, mask in enumerate(levels):
+        ax.scatter(steps[~mask], np.full((~mask).sum(), level), s=size, color="0.8", zorder=2)
+        ax.scatter(steps[mask], np.full(mask.sum(), level), s=size * 1.6, color="tab:blue", zorder=3)
+    ax.set_yticks(range(len(levels)), names)
+    ax.set_xlim(-1, length)
+    ax.set_ylim(-0.5, len(levels) - 0.5)
+    ax.set_xlabel("time step (the output is the last step of the top level)")
+    if title is not None:
+        ax.set_title(title)
     return ax.figure
 
 

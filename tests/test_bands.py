@@ -9,7 +9,7 @@ from booktools.variation import CHAPTERS
 from seqcnn import bands
 
 #: The chapters that train models: every threshold and quoted trained number needs a band.
-TRAINED = ["03_imdb", "04_jena_convnet", "05_conv_gru"]
+TRAINED = ["03_imdb", "04_jena_convnet", "05_conv_gru", "06_tcn"]
 
 
 SETTINGS = thresholds.REQUIRED_SETTINGS

@@ -47,3 +47,26 @@ def test_bound_and_epoch_flops(keras):
     assert per_sample == 6 * (240 * 3 * 32 * (14 + 32) + 32)
     assert flops.epoch_flops(model, (240, 14), 10, 0) == 10 * per_sample
     assert flops.bound_seconds(per_sample, 1000, 10.0) == pytest.approx(per_sample * 1000 / 1e10)
+
+
+def test_dilated_convolutions_count_their_taps_not_their_span(keras):
+    from seqcnn import flops
+
+    valid = keras.layers.Conv1D(8, 3, dilation_rate=4)
+    valid.build((None, 20, 2))
+    assert flops.layer_macs(valid, (20, 2)) == (20 - 2 * 4) * 8 * 3 * 2  # the span shortens a "valid" output
+    causal = keras.layers.Conv1D(8, 3, padding="causal", dilation_rate=4)
+    causal.build((None, 20, 2))
+    assert flops.layer_macs(causal, (20, 2)) == 20 * 8 * 3 * 2  # causal padding keeps every step
+
+
+def test_a_functional_model_is_counted_layer_by_layer_at_the_given_length(keras):
+    from seqcnn import flops, models
+
+    model = models.tcn()  # the time axis is open: the count follows the length asked for
+    counts = flops.forward_macs(model, (240, 14))
+    expected = 240 * 16 * 3 * 14 + 240 * 16 * 14 + 4 * 240 * 16 * 3 * 16 + 16  # block 1 (+ 1x1 match), 4 blocks, Dense
+    assert sum(counts.values()) == expected
+    assert sum(flops.forward_macs(model, (120, 14)).values()) == (expected - 16) // 2 + 16
+    assert counts["block_5_add"] == counts["block_5_relu"] == 0
+    assert set(counts) == {layer.name for layer in model.layers[1:]}

@@ -61,3 +61,19 @@ def test_tcn_never_reads_the_future(models):
     assert reached.nonzero()[0].tolist() == list(range(300 - 243, 300))
     field = ops.receptive_field(causal.tcn_layers(3, [1, 3, 9, 27, 81]))[-1][0]
     assert field == 243 == int(causal.reach(300, causal.tcn_layers(3, [1, 3, 9, 27, 81]))[0].sum())
+
+
+def test_windows_mae_reverses_time_only(models):
+    """A model that reads the last step is exact in order and wrong by the window's span reversed; a sum is not moved."""
+    import keras
+
+    from seqcnn import causal
+
+    x = np.tile(np.arange(6, dtype="float32")[None, :, None], (5, 1, 2))  # each window counts 0..5 in both features
+    y = np.full(5, 5.0)
+    last = keras.Sequential([keras.Input((6, 2)), keras.layers.Lambda(lambda v: v[:, -1, :1])])
+    total = keras.Sequential([keras.Input((6, 2)), keras.layers.Lambda(lambda v: keras.ops.sum(v[:, :, :1], axis=1) / 3)])
+    batches = [(x[:3], y[:3]), (x[3:], y[3:])]  # uneven batches: the mean is over samples
+    assert causal.windows_mae(last, batches) == 0.0
+    assert causal.windows_mae(last, batches, reverse=True) == 5.0
+    assert causal.windows_mae(total, batches) == causal.windows_mae(total, batches, reverse=True) == 0.0

@@ -174,7 +174,7 @@ def test_editing_imdb_stales_exactly_the_chapters_that_use_it(tmp_path, chapter_
     after = {name: notebooks.code_record(nb, package) for name, nb in nbs.items()}
     changed = {name for name in after if after[name]["source_hash"] != before[name]["source_hash"]}
     # The IMDB chapter, and the Performance page, which times the IMDB convnet on real reviews.
-    assert changed == {"03_imdb.md", "06_performance.md"}
+    assert changed == {"03_imdb.md", "07_performance.md"}
     assert notebooks._what_changed(before["03_imdb.md"], after["03_imdb.md"]) == ["seqcnn/imdb.py changed"]
 
 
@@ -200,13 +200,13 @@ def test_a_new_model_stales_only_the_chapters_that_can_run_it(tmp_path, chapter_
     models = package / "models.py"
     models.write_text(models.read_text() + "\n\ndef new_model(features: int = 14):\n    return features\n")
     # The Performance page reaches models.py through seqcnn.backends as well: all of it counts there.
-    assert {name for name, key in study_keys().items() if key != study[name]} == {"06_performance.md"}
+    assert {name for name, key in study_keys().items() if key != study[name]} == {"07_performance.md"}
     assert {name for name, key in full_keys().items() if key != full[name]} == {
-        "03_imdb.md", "05_conv_gru.md", "06_performance.md"}
-    # A change to a model a chapter trains changes its study's key.
+        "03_imdb.md", "05_conv_gru.md", "07_performance.md"}
+    # A change to a model a chapter trains (or times) changes its study's key.
     models.write_text(models.read_text().replace("def gru(features: int = 14):", "def gru(features: int = 15):"))
     assert {name for name, key in study_keys().items() if key != study[name]} == {
-        "05_conv_gru.md", "06_performance.md"}
+        "05_conv_gru.md", "06_tcn.md", "07_performance.md"}
 
 
 def test_a_module_used_as_a_value_counts_whole(executed, tiny_package):

@@ -88,3 +88,18 @@ def test_plot_part_distributions_marks_each_mean():
     ax = fig.axes[0]
     assert [line.get_xdata()[0] for line in ax.lines] == [2.5, 7.0, 10.0]
     assert ax.get_xlabel() == "temperature (°C)"
+
+
+def test_causal_reach_fills_the_reached_steps_and_draws_one_line_per_tap():
+    from seqcnn import causal
+
+    layers = causal.tcn_layers(kernel_size=2, dilations=[1, 2, 4, 8])
+    levels = causal.reach(16, layers)
+    fig = plots.plot_causal_reach(levels, layers, title="small")
+    ax = fig.axes[0]
+    filled = [len(c.get_offsets()) for c in ax.collections[1::2]]  # per level: the steps not reached, then those reached
+    assert filled == [int(level.sum()) for level in levels] == [16, 8, 4, 2, 1]
+    assert len(ax.lines) == 2 * (8 + 4 + 2 + 1)  # two taps from every reached step above the input
+    assert ax.get_title() == "small"
+    with pytest.raises(ValueError, match="3 names for 5 levels"):
+        plots.plot_causal_reach(levels, layers, names=["a", "b", "c"])
