@@ -200,6 +200,41 @@ def test_figures_are_drawn_in_each_language(
         )
 
 
+REACH_PAGE = "chapters/06_tcn"
+REACH_FIGURE = "figure#fig-tcn-reach"
+
+
+def test_the_receptive_field_figure_is_drawn_and_described_in_each_edition(
+    open_tab: Callable[[], Tab], screenshot_dir: Path
+) -> None:
+    """Chapter 6's receptive-field figure: in each edition one loaded image, drawn in that edition's
+    language, with a numbered caption and an alt text in that language that speak of dilation."""
+    seen = {}
+    for language, path, word in [("en", f"{REACH_PAGE}.html", "dilation"), (LANGUAGE, zh(REACH_PAGE), "扩张")]:
+        tab = load(open_tab, path)
+        figure = tab.page.locator(REACH_FIGURE)
+        assert figure.count() == 1, f"{path}: no {REACH_FIGURE}"
+        image = figure.locator("img")
+        info = image.evaluate(
+            "img => ({complete: img.complete, width: img.naturalWidth, alt: img.getAttribute('alt') || '',"
+            " src: img.getAttribute('src')})"
+        )
+        assert info["complete"] and info["width"] > 0, f"{path}: the receptive-field figure did not load: {info}"
+        caption = figure.locator("figcaption").inner_text()
+        assert figure.locator("figcaption .caption-number").count() == 1, f"{path}: the figure is not numbered"
+        for what, text in (("caption", caption), ("alt text", info["alt"])):
+            assert word in text, f"{path}: the figure's {what} does not speak of dilation: {text!r}"
+            if language == LANGUAGE:
+                assert CJK.search(text) and not english_words(text), f"{path}: the {what} is not in Chinese: {text!r}"
+        assert len(info["alt"]) >= (120 if language == "en" else 40), f"{path}: a short alt text: {info['alt']!r}"
+        folder = screenshot_dir / "figures" / language
+        folder.mkdir(parents=True, exist_ok=True)
+        figure.scroll_into_view_if_needed()
+        figure.screenshot(path=str(folder / "receptive-field.png"))
+        seen[language] = info["src"]
+    assert seen["en"] != seen[LANGUAGE], "the Chinese edition shows the English drawing of the receptive field"
+
+
 def test_zh_search_finds_the_first_chapter(
     open_tab: Callable[[], Tab], screenshot_dir: Path
 ) -> None:
