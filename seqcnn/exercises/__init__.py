@@ -1,7 +1,7 @@
 """Self-checks for the chapters' exercises: *right*, or *not yet* with a hint that keeps the answer hidden.
 
 Each chapter has a module here, named after the chapter (``conv1d``, ``pooling``, ``imdb``, ``jena``,
-``conv_gru``, ``performance``), with one check per exercise that has a computable answer. A
+``conv_gru``, ``tcn``, ``performance``), with one check per exercise that has a computable answer. A
 learner's cell holds a placeholder and the check::
 
     from seqcnn.exercises import conv1d as check
