@@ -6,7 +6,8 @@ from layer to layer, a few layers see a long stretch of the past: the receptive 
 ``1 + sum((k - 1) d)`` over the layers (:func:`seqcnn.ops.receptive_field`, which takes the
 layers as :func:`tcn_layers` gives them). :func:`reach` follows it down the stack, layer by layer,
 for a figure; :func:`input_reach` measures it on a Keras model, from the inputs whose change moves
-its output.
+its output; :func:`windows_mae` tells whether a trained model uses the order of its input (its error
+on windows reversed in time).
 
 Examples
 --------

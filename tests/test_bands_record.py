@@ -47,3 +47,27 @@ def test_missing_chapters_say_where_they_looked_and_what_to_do(tmp_path):
     other.write_text(json.dumps(_record("04_jena_convnet")))
     with pytest.raises(ValueError, match=r"local\.json \(nor file:.*other\.json\) holds no study of 05_conv_gru"):
         bands.record_with("05_conv_gru", local, url=other.as_uri())
+
+
+def test_chapter_6_shows_chapter_5_as_its_record_now_holds_it():
+    """Chapter 6 quotes chapter 5's committed run and study from the record when it executes: after a new study or
+    execution of chapter 5, execute chapter 6 again (python -m booktools.notebooks chapters/06_tcn.md)."""
+    from pathlib import Path
+
+    import nbformat
+
+    chapters = Path(__file__).resolve().parents[1] / "chapters"
+    record = bands.load(chapters / bands.RECORD_NAME)
+    glued = {}
+    for cell in nbformat.read(chapters / "06_tcn.ipynb", as_version=4).cells:
+        for output in cell.get("outputs", []):
+            name = (output.get("metadata") or {}).get("scrapbook", {}).get("name")
+            data = output.get("data", {})
+            plain = data.get("text/plain", data.get("application/papermill.record/text/plain"))
+            if name and plain is not None:
+                glued[name] = plain.strip("'\"")
+    run = bands.recorded_run("05_conv_gru", record)
+    stale = "chapter 6 was executed against another record of chapter 5: execute chapters/06_tcn.md again"
+    assert glued["gru5_val"] == f"{run['gru_val']:.2f}", stale
+    assert glued["gru5_test"] == f"{run['gru_test']:.2f}", stale
+    assert glued["gru5_band"] == bands.band("05_conv_gru", "gru_val", record).text(".2f"), stale

@@ -1,4 +1,4 @@
-"""The self-checks of chapter 6's exercises."""
+"""The self-checks of chapter 7's exercises (the Performance page)."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Self-checks for the exercises of chapter 6, performance notes.
+"""Self-checks for the exercises of chapter 7, performance notes.
 
 Examples
 --------
