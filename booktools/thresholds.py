@@ -36,7 +36,7 @@ from pathlib import Path
 
 from seqcnn import bands
 
-__all__ = ["MARGIN_FRACTION", "MIN_SEEDS", "REQUIRED_SETTINGS", "Chapter", "Threshold", "check", "committed_values", "read",
+__all__ = ["MARGIN_FRACTION", "MIN_SEEDS", "REQUIRED_SETTINGS", "Chapter", "Threshold", "check", "committed_values", "read", "string_pattern",
            "threshold_problem"]
 
 #: A threshold must lie beyond its band's edge by this fraction of the band's width.
@@ -129,12 +129,20 @@ def _number(node: ast.AST) -> float | None:
     return None
 
 
-def _name_pattern(node: ast.AST) -> str | None:
-    """A glue name as a pattern: a string literal, or an f-string with ``*`` for each replacement field."""
+def string_pattern(node: ast.AST, field: str = "*") -> str | None:
+    """A string literal's text, or an f-string's with ``field`` for each replacement field; None for other code.
+
+    Examples
+    --------
+    >>> string_pattern(ast.parse('f"book_{n}"', mode="eval").body), string_pattern(ast.parse("3", mode="eval").body)
+    ('book_*', None)
+    >>> string_pattern(ast.parse('f"{x} of the steps"', mode="eval").body, field="{}")
+    '{} of the steps'
+    """
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(part.value if isinstance(part, ast.Constant) else "*" for part in node.values)
+        return "".join(part.value if isinstance(part, ast.Constant) else field for part in node.values)
     return None
 
 
@@ -205,7 +213,7 @@ def _read_assert(node: ast.Assert, lines: list[str], first_line: int, chapter: C
 
 def _read_call(node: ast.Call, tags: set[str], chapter: Chapter) -> None:
     func = node.func
-    first = _name_pattern(node.args[0]) if node.args else None
+    first = string_pattern(node.args[0]) if node.args else None
     if isinstance(func, ast.Name) and func.id == "glue" and first is not None and "nbval-ignore-output" in tags:
         chapter.ignored_glues.add(first)
     elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == QUANTITIES:
@@ -213,7 +221,7 @@ def _read_call(node: ast.Call, tags: set[str], chapter: Chapter) -> None:
             chapter.quoted_q.add(first)
             chapter.measured.add(first)
         elif func.attr == "unbanded":
-            chapter.unbanded.extend(p for p in (_name_pattern(a) for a in node.args) if p is not None)
+            chapter.unbanded.extend(p for p in (string_pattern(a) for a in node.args) if p is not None)
 
 
 def threshold_problem(band: bands.Band, op: str, limit: float, margin_fraction: float = MARGIN_FRACTION) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from booktools.thresholds import string_pattern
 from seqcnn import exercises, languages
 from seqcnn.exercises import conv1d, pooling
 
@@ -157,11 +158,7 @@ def feedback_messages(path: Path) -> list[str]:
     found: list[str] = []
 
     def text(node: ast.AST) -> str | None:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
-        if isinstance(node, ast.JoinedStr):
-            return "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values)
-        return None
+        return string_pattern(node, field="{}")
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) in FEEDBACK_CALLS:
